@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Host-side targets of the project (included by the top-level Makefile when
+# it is not read by kbuild).  The work is done by the scripts in harness/;
+# see README.md and harness/README.md.
+#
+#   make demo                 build + boot the test kernel, share a dma-buf
+#   make check                every test; ends with "N passed, N failed"
+#   IMPL=ours|upstream        our core (default) or the tree's original one
+#   KDIR=/path/to/linux-6.1   use that tree instead of Debian's linux-source
+#   V=1                       show build output instead of logging it
+
+IMPL ?= ours
+KDIR ?=
+V ?= 0
+export IMPL KDIR V DMABUF_CACHE
+
+H := harness
+
+.PHONY: help deps tree kunit vm-kernel initramfs vm-test demo check \
+	install format-patch clean distclean
+
+help:
+	@sed -n 's/^#   //p' $(H)/host.mk
+	@echo "targets: deps tree kunit vm-kernel vm-test demo check install format-patch clean"
+
+deps:
+	@$(H)/deps.sh
+
+tree: deps
+	@$(H)/tree.sh
+
+kunit: tree
+	@$(H)/kunit-uml.sh
+
+vm-kernel: tree
+	@$(H)/vm-kernel.sh
+	@$(H)/initramfs.sh
+
+initramfs:
+	@$(H)/initramfs.sh
+
+vm-test: tree
+	@$(H)/vm-kernel.sh
+	@$(H)/vm-test.sh
+
+demo: tree
+	@$(H)/vm-kernel.sh
+	@$(H)/demo.sh
+
+check:
+	@$(H)/check.sh
+
+install:
+	@$(H)/install.sh
+
+format-patch:
+	@$(H)/format-patch.sh
+
+# Drops this IMPL's tree and build directories (keeps ccache and the
+# unpacked Debian tree).
+clean:
+	@$(H)/clean.sh

@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Result helpers shared by the harness scripts.  Source it.
+
+# Kernel messages that fail a run, whatever the tests said.
+KERNEL_BAD_RE='WARNING:|BUG:|kernel BUG|possible circular locking|possible recursive locking|inconsistent lock state|refcount_t:|KASAN|UBSAN|ODEBUG:|Oops|general protection fault|Call Trace|Kernel panic'
+
+# scan_kernel_log FILE: print the offending lines; status 0 if any found.
+scan_kernel_log() {
+	grep -a -n -E "$KERNEL_BAD_RE" "$1"
+}
+
+# ktap_count < KTAP: print "passed failed skipped" for a (possibly nested)
+# KTAP/TAP stream.  Only leaf results are counted (a suite line that sums up
+# its cases is not a test itself); a parent that failed without any failed
+# child (it crashed, timed out, ...) counts as one failure.  An indent of
+# four spaces is one nesting level; "# SKIP" marks a skipped result.
+ktap_count() {
+	awk '
+	{
+		sub(/\r$/, "")
+		line = $0
+		gsub(/\t/, "    ", line)
+		match(line, /^ */)
+		d = int(RLENGTH / 4)
+		rest = substr(line, RLENGTH + 1)
+		if (rest ~ /^(not )?ok( |$)/) {
+			isok = (rest !~ /^not ok/)
+			isskip = (toupper(rest) ~ /#[ \t]*SKIP/)
+			if (kids[d + 1]) {
+				if (!isok && !isskip && !childfail[d + 1])
+					fail++
+				kids[d + 1] = 0
+				childfail[d + 1] = 0
+			} else if (isskip) {
+				skip++
+			} else if (isok) {
+				pass++
+			} else {
+				fail++
+			}
+			kids[d] = 1
+			if (!isok && !isskip)
+				childfail[d] = 1
+		} else if (rest ~ /^Bail out!/) {
+			fail++
+		}
+	}
+	END { printf "%d %d %d\n", pass, fail, skip }'
+}
+
+# sum_results FILE...: add up "name passed failed skipped" lines and print
+# the closing line "N passed, N failed[, N skipped]".
+sum_results() {
+	cat "$@" 2>/dev/null | awk '
+	NF >= 4 { p += $2; f += $3; s += $4 }
+	END {
+		line = sprintf("%d passed, %d failed", p, f)
+		if (s > 0)
+			line = line sprintf(", %d skipped", s)
+		print line
+		exit (f > 0)
+	}'
+}

@@ -1,0 +1,115 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Shared helpers for the harness scripts.  Source it, don't run it.
+#
+# Inputs (environment): IMPL (ours|upstream), KDIR (optional user tree),
+# DMABUF_CACHE (cache root), V=1 (show full build output).
+
+set -euo pipefail
+
+PROJ=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CACHE=${DMABUF_CACHE:-$HOME/.cache/dmabuf-core}
+IMPL=${IMPL:-ours}
+KDIR=${KDIR:-}
+JOBS=${JOBS:-2}
+LOCK=$CACHE/build.lock
+
+# Where the default tree comes from.
+PRISTINE=$CACHE/linux-source-6.1
+DEB_TARBALL=/usr/src/linux-source-6.1.tar.xz
+
+case "$IMPL" in
+ours|upstream) ;;
+*) echo "error: IMPL must be 'ours' or 'upstream' (got '$IMPL')" >&2; exit 2 ;;
+esac
+
+# Every per-tree thing lives under WORK.  A user tree gets its own
+# directory, named after its path, so it never mixes with the default one.
+# The layout below WORK is the same for both impls, which lets ccache
+# (CCACHE_BASEDIR=WORK) share objects between them.
+if [ -n "$KDIR" ]; then
+	[ -d "$KDIR" ] || {
+		echo "error: KDIR '${KDIR}' is not a directory; pass KDIR=<path to a Linux 6.1 source tree>" >&2
+		exit 2
+	}
+	KDIR=$(cd "$KDIR" && pwd)
+	KSRC_ORIGIN=$KDIR
+	WORKBASE=$CACHE/kdir-$(basename "$KDIR")-$(printf '%s' "$KDIR" | md5sum | cut -c1-8)
+else
+	KSRC_ORIGIN=$PRISTINE
+	WORKBASE=$CACHE
+fi
+WORK=$WORKBASE/$IMPL
+KSRC=$WORK/src
+BUILD_UML=$WORK/build-uml
+BUILD_X86=$WORK/build-x86
+VMDIR=$WORK/vm
+LOGDIR=$WORK/logs
+
+export CCACHE_DIR=$CACHE/ccache
+export CCACHE_BASEDIR=$WORK
+export CCACHE_NOHASHDIR=1
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+export CCACHE_SLOPPINESS=${CCACHE_SLOPPINESS:-time_macros}
+KCC="ccache gcc"
+command -v ccache >/dev/null 2>&1 || KCC=gcc
+
+# Kernel makes must not inherit the harness make's flags or variables.
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
+
+mkdir -p "$CACHE" "$LOGDIR"
+
+stage() { echo "== $*"; }
+note()  { echo "   $*"; }
+die()   { echo "error: $*" >&2; exit 1; }
+
+# run_logged LOG CMD...: run CMD with all output going to LOG; on failure
+# print the tail of the log and its path, and return the command's status.
+run_logged() {
+	local log=$1; shift
+	mkdir -p "$(dirname "$log")"
+	if [ "${V:-0}" = 1 ]; then
+		"$@" 2>&1 | tee "$log"
+		return "${PIPESTATUS[0]}"
+	fi
+	if "$@" >"$log" 2>&1; then
+		return 0
+	else
+		local rc=$?
+		echo "---- last lines of $log ----" >&2
+		grep -v '^\s*$' "$log" | tail -n 40 >&2 || true
+		echo "---- full log: $log ----" >&2
+		return $rc
+	fi
+}
+
+# locked CMD...: run CMD holding the machine-wide build lock, so builds from
+# several checkouts take turns on the two cores.
+# CMD may be a shell function.
+locked() {
+	if [ -n "${DMABUF_LOCK_HELD:-}" ]; then
+		"$@"
+	else
+		(
+			flock 9
+			export DMABUF_LOCK_HELD=1
+			"$@"
+		) 9>>"$LOCK"
+	fi
+}
+
+# kmake DIR ARGS...: make in the per-impl tree with our compiler settings.
+kmake() {
+	local out=$1; shift
+	make -C "$KSRC" O="$out" CC="$KCC" HOSTCC="$KCC" "$@"
+}
+
+require_tree() {
+	[ -f "$KSRC/Makefile" ] && [ -f "$WORK/tree.stamp" ] ||
+		die "no prepared tree at $KSRC; run 'make tree IMPL=$IMPL${KDIR:+ KDIR=$KDIR}' first"
+}
+
+# elapsed SECONDS_START: human readable time since start.
+elapsed() {
+	local s=$(( $(date +%s) - $1 ))
+	printf '%dm%02ds' $((s / 60)) $((s % 60))
+}

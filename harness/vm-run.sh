@@ -1,0 +1,57 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Boot the x86_64 test kernel with the initramfs under qemu and run one job.
+#   vm-run.sh MODE    (MODE = test | demo; dmabuf.mode= on the command line)
+# Serial port 0 (kernel log) -> $WORK/vm/MODE/console.log
+# Serial port 1 (job output) -> $WORK/vm/MODE/results.log
+# Exit status: 0 if the VM ran the job to its end ("#### VM-DONE"), else 1.
+# VM_TIMEOUT (seconds) bounds the whole boot; VM_APPEND adds kernel args.
+. "$(dirname "$0")/lib.sh"
+
+mode=${1:-test}
+kernel=$BUILD_X86/arch/x86/boot/bzImage
+initrd=$VMDIR/initramfs.cpio.gz
+out=$VMDIR/$mode
+[ -f "$kernel" ] || die "no kernel at $kernel; run 'make vm-kernel IMPL=$IMPL'"
+[ -f "$initrd" ] || die "no initramfs at $initrd; run 'make vm-kernel IMPL=$IMPL'"
+command -v qemu-system-x86_64 >/dev/null ||
+	die "qemu-system-x86_64 not found; run 'make deps' (installs qemu-system-x86)"
+
+case "$mode" in
+demo) timeout_s=${VM_TIMEOUT:-600} ;;
+*)    timeout_s=${VM_TIMEOUT:-2400} ;;
+esac
+
+accel=(-accel tcg)
+if [ -w /dev/kvm ]; then
+	accel=(-accel kvm -cpu host)
+fi
+
+rm -rf "$out"; mkdir -p "$out"
+append="console=ttyS0 panic=-1 log_buf_len=4M dmabuf.mode=$mode ${VM_APPEND:-}"
+qemu=(qemu-system-x86_64 "${accel[@]}" -smp 2 -m 2G
+	-kernel "$kernel" -initrd "$initrd" -append "$append"
+	-nographic -monitor none -no-reboot
+	-serial "file:$out/console.log" -serial "file:$out/results.log")
+echo "${qemu[*]}" >"$out/qemu.cmd"
+
+stage "booting VM ($mode, ${accel[1]}, timeout ${timeout_s}s; logs: $out/)"
+t0=$(date +%s)
+set +e
+timeout -k 10 "$timeout_s" "${qemu[@]}" </dev/null >"$out/qemu.log" 2>&1
+rc=$?
+set -e
+# Serial output has CR LF line ends.
+sed -i 's/\r$//' "$out/console.log" "$out/results.log"
+
+if [ $rc = 124 ] || [ $rc = 137 ]; then
+	echo "error: the VM did not finish within ${timeout_s}s (raise VM_TIMEOUT); kernel log: $out/console.log" >&2
+	exit 1
+fi
+if ! grep -q '^#### VM-DONE' "$out/results.log"; then
+	echo "---- last lines of $out/console.log ----" >&2
+	tail -n 30 "$out/console.log" >&2
+	echo "error: the VM stopped before its job ended (qemu status $rc); kernel log: $out/console.log" >&2
+	exit 1
+fi
+note "VM finished in $(elapsed "$t0")"

@@ -1,0 +1,42 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# VM-side test runner.  Runs, in order:
+#   1. every script in /suites.d/ (from tests/vm/suites.d/), sorted by name;
+#   2. every binary in /tests/bin/ (tests/userspace/*.c, built statically),
+#      unless a suites.d script already claims it (see README).
+# Each suite prints KTAP/TAP on stdout.  Its output is framed by
+#   #### SUITE-BEGIN <name>   and   #### SUITE-END <name> rc=<exit status>
+# lines that the host parses.  SUITE_TIMEOUT (seconds) bounds each suite.
+timeout_s=${SUITE_TIMEOUT:-600}
+for arg in $(cat /proc/cmdline); do
+	case "$arg" in
+	dmabuf.suite_timeout=*) timeout_s=${arg#*=} ;;
+	dmabuf.only=*) only=${arg#*=} ;;
+	esac
+done
+
+run_suite() {
+	name=$1; shift
+	if [ -n "$only" ]; then
+		case ",$only," in *",$name,"*) ;; *) return 0 ;; esac
+	fi
+	echo "#### SUITE-BEGIN $name"
+	timeout "$timeout_s" "$@" 2>&1
+	rc=$?
+	[ $rc = 143 ] || [ $rc = 137 ] && echo "# suite $name timed out after ${timeout_s}s"
+	echo "#### SUITE-END $name rc=$rc"
+}
+
+for s in /suites.d/*; do
+	[ -f "$s" ] || continue
+	name=$(basename "$s"); name=${name%.sh}; name=${name#[0-9][0-9]-}
+	run_suite "$name" sh "$s"
+done
+
+for b in /tests/bin/*; do
+	[ -x "$b" ] || continue
+	name=$(basename "$b")
+	[ -e "/suites.d/.claimed/$name" ] && continue
+	run_suite "userspace/$name" "$b"
+done
+exit 0
