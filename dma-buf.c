@@ -1269,4 +1269,4 @@ static void __exit dma_buf_exit(void)
 	kern_unmount(dmabuf_mnt);
 	dma_buf_stats_exit();
 }
-__exitcall(dma_buf_exit);
+module_exit(dma_buf_exit);

@@ -51,7 +51,7 @@ struct dma_buf_ops {
 	 * Returns 0 on success or a negative errno, e.g. -EBUSY or -ENOMEM
 	 * when the buffer can no longer be attached, which aborts the attach.
 	 */
-	int (*attach)(struct dma_buf *, struct dma_buf_attachment *);
+	int (*attach)(struct dma_buf *dmabuf, struct dma_buf_attachment *attach);
 
 	/**
 	 * @detach:
@@ -59,7 +59,7 @@ struct dma_buf_ops {
 	 * Optional.  Called by dma_buf_detach() once the attachment has left
 	 * the buffer's list; undoes whatever @attach set up.
 	 */
-	void (*detach)(struct dma_buf *, struct dma_buf_attachment *);
+	void (*detach)(struct dma_buf *dmabuf, struct dma_buf_attachment *attach);
 
 	/**
 	 * @pin:
@@ -93,17 +93,17 @@ struct dma_buf_ops {
 	 * exporter or the importer is dynamic.  A dynamic exporter without
 	 * move_notify support is pinned around the mapping.
 	 */
-	struct sg_table * (*map_dma_buf)(struct dma_buf_attachment *,
-					 enum dma_data_direction);
+	struct sg_table *(*map_dma_buf)(struct dma_buf_attachment *attach,
+					enum dma_data_direction dir);
 	/**
 	 * @unmap_dma_buf:
 	 *
 	 * Mandatory.  Releases a table that @map_dma_buf returned, with the
 	 * same direction.  Same locking as @map_dma_buf.
 	 */
-	void (*unmap_dma_buf)(struct dma_buf_attachment *,
-			      struct sg_table *,
-			      enum dma_data_direction);
+	void (*unmap_dma_buf)(struct dma_buf_attachment *attach,
+			      struct sg_table *sgt,
+			      enum dma_data_direction dir);
 
 	/**
 	 * @release:
@@ -111,7 +111,7 @@ struct dma_buf_ops {
 	 * Mandatory.  Called exactly once, after the last reference to the
 	 * buffer's file is gone, to free the exporter's private state.
 	 */
-	void (*release)(struct dma_buf *);
+	void (*release)(struct dma_buf *dmabuf);
 
 	/**
 	 * @begin_cpu_access:
@@ -124,7 +124,8 @@ struct dma_buf_ops {
 	 * when an interruptible wait was interrupted, -EAGAIN when the buffer
 	 * is busy.
 	 */
-	int (*begin_cpu_access)(struct dma_buf *, enum dma_data_direction);
+	int (*begin_cpu_access)(struct dma_buf *dmabuf,
+				enum dma_data_direction dir);
 
 	/**
 	 * @end_cpu_access:
@@ -133,7 +134,8 @@ struct dma_buf_ops {
 	 * done; the exporter flushes what the CPU wrote.  Same return values
 	 * as @begin_cpu_access.
 	 */
-	int (*end_cpu_access)(struct dma_buf *, enum dma_data_direction);
+	int (*end_cpu_access)(struct dma_buf *dmabuf,
+			      enum dma_data_direction dir);
 
 	/**
 	 * @mmap:
@@ -145,7 +147,7 @@ struct dma_buf_ops {
 	 *
 	 * Returns 0 on success or a negative errno.
 	 */
-	int (*mmap)(struct dma_buf *, struct vm_area_struct *vma);
+	int (*mmap)(struct dma_buf *dmabuf, struct vm_area_struct *vma);
 
 	/**
 	 * @vmap:
@@ -201,24 +203,23 @@ struct dma_buf {
 	struct file *file;
 	struct list_head attachments;
 	const struct dma_buf_ops *ops;
-	struct mutex lock;
-	unsigned vmapping_counter;
+	struct mutex lock;		/* see @lock above */
+	unsigned int vmapping_counter;
 	struct iosys_map vmap_ptr;
 	const char *exp_name;
 	const char *name;
-	spinlock_t name_lock;
+	spinlock_t name_lock;		/* see @name_lock above */
 	struct module *owner;
 	struct list_head list_node;
 	void *priv;
 	struct dma_resv *resv;
 	wait_queue_head_t poll;
 
-	/**
-	 * struct dma_buf_poll_cb_t - a fence callback armed by poll()
-	 * @cb: the callback registered on a fence.
-	 * @poll: the wait queue to wake, the buffer's &dma_buf.poll.
-	 * @active: the poll events still waiting for the callback, or 0
-	 *	when none is armed.  Protected by the wait queue's lock.
+	/*
+	 * A fence callback armed by poll(): @cb is registered on a fence,
+	 * @poll is the wait queue to wake (the buffer's own), @active the
+	 * events waiting for the callback, or 0 when none is armed.
+	 * @active is protected by the wait queue's lock.
 	 */
 	struct dma_buf_poll_cb_t {
 		struct dma_fence_cb cb;
@@ -377,10 +378,11 @@ void dma_buf_fd_install(struct dma_buf *dmabuf, int fd);
 struct dma_buf *dma_buf_get(int fd);
 void dma_buf_put(struct dma_buf *dmabuf);
 
-struct sg_table *dma_buf_map_attachment(struct dma_buf_attachment *,
-					enum dma_data_direction);
-void dma_buf_unmap_attachment(struct dma_buf_attachment *, struct sg_table *,
-				enum dma_data_direction);
+struct sg_table *dma_buf_map_attachment(struct dma_buf_attachment *attach,
+					enum dma_data_direction direction);
+void dma_buf_unmap_attachment(struct dma_buf_attachment *attach,
+			      struct sg_table *sg_table,
+			      enum dma_data_direction direction);
 void dma_buf_move_notify(struct dma_buf *dma_buf);
 int dma_buf_begin_cpu_access(struct dma_buf *dma_buf,
 			     enum dma_data_direction dir);
@@ -393,8 +395,8 @@ void dma_buf_unmap_attachment_unlocked(struct dma_buf_attachment *attach,
 				       struct sg_table *sg_table,
 				       enum dma_data_direction direction);
 
-int dma_buf_mmap(struct dma_buf *, struct vm_area_struct *,
-		 unsigned long);
+int dma_buf_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma,
+		 unsigned long pgoff);
 int dma_buf_vmap(struct dma_buf *dmabuf, struct iosys_map *map);
 void dma_buf_vunmap(struct dma_buf *dmabuf, struct iosys_map *map);
 #endif /* __DMA_BUF_H__ */
