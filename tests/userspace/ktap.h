@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Tiny KTAP runner shared by the userspace dma-buf tests.
+ *
+ * A program lists its cases in a table of { name, function } and hands the
+ * table to ktap_main().  Every case runs in a child process of its own, so
+ * a crash, a hang or a leaked descriptor in one case cannot spoil the next.
+ * A case returns KT_PASS, KT_FAIL or KT_SKIP (after kt_skip() stored the
+ * reason) and may print "# " diagnostic lines with kt_diag().
+ *
+ * Output follows KTAP / TAP 13:
+ *   TAP version 13
+ *   1..N
+ *   ok 1 name
+ *   not ok 2 name
+ *   ok 3 name # SKIP reason
+ * The program exits 0 only if no case failed.
+ *
+ * Environment knobs:
+ *   KT_TIMEOUT  seconds allowed per case (default 60; TCG is slow)
+ *   KT_FILTER   run only cases whose name contains this string
+ */
+#ifndef DMABUF_TESTS_KTAP_H
+#define DMABUF_TESTS_KTAP_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define KT_PASS 0
+#define KT_FAIL 1
+#define KT_SKIP 77
+
+struct kt_case {
+	const char *name;
+	int (*fn)(void);
+};
+
+/* Pipe a child case uses to hand its skip reason to the runner. */
+static int kt_reason_fd = -1;
+
+static inline void kt_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline void kt_diag(const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	printf("# %s\n", line);
+	fflush(stdout);
+}
+
+static inline int kt_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline int kt_skip(const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	ssize_t n;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (kt_reason_fd >= 0) {
+		n = write(kt_reason_fd, line, strlen(line));
+		(void)n;
+	}
+	return KT_SKIP;
+}
+
+/*
+ * Assertion helpers.  They print where and why, then make the case fail.
+ */
+#define KT_CHECK(cond, ...)						\
+	do {								\
+		if (!(cond)) {						\
+			kt_diag("%s:%d: check failed: %s", __FILE__,	\
+				__LINE__, #cond);			\
+			kt_diag(__VA_ARGS__);				\
+			return KT_FAIL;					\
+		}							\
+	} while (0)
+
+/* Expect a syscall-like expression to fail with one given errno. */
+#define KT_ERRNO(expr, err)						\
+	do {								\
+		long kt_r_;						\
+		errno = 0;						\
+		kt_r_ = (long)(expr);					\
+		if (kt_r_ != -1 || errno != (err)) {			\
+			int kt_e_ = errno;				\
+			kt_diag("%s:%d: %s returned %ld errno %d (%s), "\
+				"expected -1 errno %d (%s)", __FILE__,	\
+				__LINE__, #expr, kt_r_, kt_e_,		\
+				strerror(kt_e_), (err), strerror(err));	\
+			return KT_FAIL;					\
+		}							\
+	} while (0)
+
+/* Expect a syscall-like expression to succeed (not return -1). */
+#define KT_OK(expr)							\
+	do {								\
+		long kt_r_;						\
+		errno = 0;						\
+		kt_r_ = (long)(expr);					\
+		if (kt_r_ == -1) {					\
+			int kt_e_ = errno;				\
+			kt_diag("%s:%d: %s failed: errno %d (%s)",	\
+				__FILE__, __LINE__, #expr, kt_e_,	\
+				strerror(kt_e_));			\
+			return KT_FAIL;					\
+		}							\
+	} while (0)
+
+static inline long long kt_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static inline void kt_sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/*
+ * Kernel log watch: remember where /dev/kmsg ends when the program starts,
+ * and let a final case look at everything logged after that point.
+ */
+static int kt_kmsg_fd = -1;
+
+static inline void kt_kmsg_mark(void)
+{
+	kt_kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (kt_kmsg_fd >= 0)
+		lseek(kt_kmsg_fd, 0, SEEK_END);
+}
+
+/* Words that mean the kernel complained about something. */
+static const char *const kt_bad_words[] = {
+	"WARNING:", "BUG:", "BUG ", "Oops", "general protection",
+	"refcount_t:", "use-after-free", "KASAN", "UBSAN", "ODEBUG",
+	"possible recursive locking", "possible circular locking",
+	"inconsistent lock state", "lock held when returning",
+	"suspicious RCU usage", "sleeping function called",
+	"INFO: task", "list_add corruption", "list_del corruption",
+	"kernel BUG", "Call Trace", NULL,
+};
+
+/* KT case body: fails if anything alarming was logged since kt_kmsg_mark(). */
+static inline int kt_kernel_log_clean(void)
+{
+	char rec[8192];
+	int bad = 0, lines = 0;
+
+	if (kt_kmsg_fd < 0)
+		return kt_skip("/dev/kmsg not available");
+	for (;;) {
+		ssize_t n = read(kt_kmsg_fd, rec, sizeof(rec) - 1);
+		const char *msg;
+		int i;
+
+		if (n < 0) {
+			if (errno == EPIPE)	/* overwritten records: go on */
+				continue;
+			break;			/* EAGAIN: nothing more */
+		}
+		rec[n] = 0;
+		lines++;
+		msg = strchr(rec, ';');
+		msg = msg ? msg + 1 : rec;
+		for (i = 0; kt_bad_words[i]; i++) {
+			if (strstr(msg, kt_bad_words[i])) {
+				char *nl = strchr(msg, '\n');
+
+				if (nl)
+					*nl = 0;
+				kt_diag("kernel: %s", msg);
+				bad++;
+				break;
+			}
+		}
+	}
+	kt_diag("%d kernel log records since start, %d alarming", lines, bad);
+	return bad ? KT_FAIL : KT_PASS;
+}
+
+static inline int kt_run_one(const struct kt_case *c, char *reason, size_t rlen)
+{
+	int pfd[2], status = 0, timeout = 60;
+	const char *t = getenv("KT_TIMEOUT");
+	long long deadline;
+	pid_t pid;
+	ssize_t n;
+
+	if (t && atoi(t) > 0)
+		timeout = atoi(t);
+	reason[0] = 0;
+	if (pipe2(pfd, O_CLOEXEC))
+		return KT_FAIL;
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		kt_diag("fork failed: %s", strerror(errno));
+		return KT_FAIL;
+	}
+	if (pid == 0) {
+		int r;
+
+		close(pfd[0]);
+		kt_reason_fd = pfd[1];
+		setpgid(0, 0);	/* so a timeout can kill helpers too */
+		r = c->fn();
+		fflush(stdout);
+		_exit(r);
+	}
+	close(pfd[1]);
+	setpgid(pid, pid);
+	deadline = kt_now_ns() + (long long)timeout * 1000000000LL;
+	for (;;) {
+		pid_t w = waitpid(pid, &status, WNOHANG);
+
+		if (w == pid)
+			break;
+		if (w < 0 && errno != EINTR) {
+			status = 0xff00;
+			break;
+		}
+		if (kt_now_ns() > deadline) {
+			kt_diag("case timed out after %d s", timeout);
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			close(pfd[0]);
+			return KT_FAIL;
+		}
+		kt_sleep_ms(10);
+	}
+	/* Reap any helpers the case left behind in its process group. */
+	kill(-pid, SIGKILL);
+	n = read(pfd[0], reason, rlen - 1);
+	reason[n > 0 ? n : 0] = 0;
+	close(pfd[0]);
+	if (WIFSIGNALED(status)) {
+		kt_diag("case killed by signal %d", WTERMSIG(status));
+		return KT_FAIL;
+	}
+	if (!WIFEXITED(status))
+		return KT_FAIL;
+	switch (WEXITSTATUS(status)) {
+	case KT_PASS:
+		return KT_PASS;
+	case KT_SKIP:
+		return KT_SKIP;
+	default:
+		return KT_FAIL;
+	}
+}
+
+/*
+ * Run every case of the table and print KTAP.  "setup" (may be NULL) runs
+ * once in the parent before the first case.
+ */
+static inline int ktap_main(const char *suite, const struct kt_case *cases, int ncases,
+		     void (*setup)(void))
+{
+	const char *filter = getenv("KT_FILTER");
+	int i, pass = 0, fail = 0, skip = 0, planned = 0, idx = 0;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGPIPE, SIG_IGN);
+	for (i = 0; i < ncases; i++)
+		if (!filter || strstr(cases[i].name, filter))
+			planned++;
+	printf("TAP version 13\n");
+	printf("1..%d\n", planned);
+	printf("# %s: %d cases\n", suite, planned);
+	if (setup)
+		setup();
+	for (i = 0; i < ncases; i++) {
+		char reason[512];
+		int r;
+
+		if (filter && !strstr(cases[i].name, filter))
+			continue;
+		idx++;
+		r = kt_run_one(&cases[i], reason, sizeof(reason));
+		if (r == KT_PASS) {
+			printf("ok %d %s\n", idx, cases[i].name);
+			pass++;
+		} else if (r == KT_SKIP) {
+			printf("ok %d %s # SKIP %s\n", idx, cases[i].name,
+			       reason[0] ? reason : "skipped");
+			skip++;
+		} else {
+			printf("not ok %d %s\n", idx, cases[i].name);
+			fail++;
+		}
+		fflush(stdout);
+	}
+	printf("# %s: %d passed, %d failed, %d skipped\n", suite, pass, fail, skip);
+	printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:0\n",
+	       pass, fail, skip);
+	fflush(stdout);
+	return fail ? 1 : 0;
+}
+
+#define KT_ARRAY_SIZE(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+#endif /* DMABUF_TESTS_KTAP_H */
