@@ -14,6 +14,8 @@ struct dma_buf;
 int dma_buf_stats_init(void);
 void dma_buf_stats_exit(void);
 int dma_buf_stats_add(struct dma_buf *dmabuf);
+void dma_buf_stats_sync(struct dma_buf *dmabuf);
+void dma_buf_stats_kick(void);
 void dma_buf_stats_remove(struct dma_buf *dmabuf);
 
 #else
@@ -30,6 +32,14 @@ static inline void dma_buf_stats_exit(void)
 static inline int dma_buf_stats_add(struct dma_buf *dmabuf)
 {
 	return 0;
+}
+
+static inline void dma_buf_stats_sync(struct dma_buf *dmabuf)
+{
+}
+
+static inline void dma_buf_stats_kick(void)
+{
 }
 
 static inline void dma_buf_stats_remove(struct dma_buf *dmabuf)

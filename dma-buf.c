@@ -197,6 +197,8 @@ static int dma_buf_file_mmap(struct file *file, struct vm_area_struct *vma)
 	if (ret)
 		return ret;
 
+	/* /proc/<pid>/maps is about to show the inode number. */
+	dma_buf_stats_kick();
 	return buf->ops->mmap(buf, vma);
 }
 
@@ -266,6 +268,9 @@ static void dma_buf_show_fdinfo(struct seq_file *m, struct file *file)
 {
 	struct dma_buf *buf = file->private_data;
 
+	/* fdinfo has just printed the inode number: make it findable. */
+	dma_buf_stats_sync(buf);
+
 	seq_printf(m, "size:\t%zu\n", buf->size);
 	/* The reference that /proc holds while printing this is not counted. */
 	seq_printf(m, "count:\t%ld\n", file_count(file) - 1);
@@ -287,6 +292,27 @@ static const struct file_operations dma_buf_fops = {
 	.release	= dma_buf_file_release,
 };
 
+/*
+ * stat() reveals the inode number that names the buffer in sysfs, so the
+ * buffer's entry is published before the answer goes out.
+ */
+static int dma_buf_getattr(struct user_namespace *mnt_userns,
+			   const struct path *path, struct kstat *stat,
+			   u32 request_mask, unsigned int query_flags)
+{
+	struct dma_buf *buf = path->dentry->d_fsdata;
+
+	if (buf)
+		dma_buf_stats_sync(buf);
+
+	generic_fillattr(mnt_userns, d_inode(path->dentry), stat);
+	return 0;
+}
+
+static const struct inode_operations dma_buf_inode_ops = {
+	.getattr = dma_buf_getattr,
+};
+
 static struct file *dma_buf_new_file(size_t size, int flags)
 {
 	struct inode *inode;
@@ -296,6 +322,7 @@ static struct file *dma_buf_new_file(size_t size, int flags)
 	if (IS_ERR(inode))
 		return ERR_CAST(inode);
 
+	inode->i_op = &dma_buf_inode_ops;
 	inode->i_ino = atomic64_inc_return(&dmabuf_last_ino);
 	inode->i_size = size;
 	inode_set_bytes(inode, size);
@@ -1074,6 +1101,7 @@ int dma_buf_mmap(struct dma_buf *buf, struct vm_area_struct *vma,
 
 	vma_set_file(vma, buf->file);
 	vma->vm_pgoff = pgoff;
+	dma_buf_stats_kick();
 
 	return buf->ops->mmap(buf, vma);
 }
@@ -1193,6 +1221,9 @@ static int bufinfo_show(struct seq_file *s, void *unused)
 	ret = mutex_lock_interruptible(&dmabuf_list_lock);
 	if (ret)
 		return ret;
+
+	/* The listing shows inode numbers: have sysfs catch up soon. */
+	dma_buf_stats_kick();
 
 	seq_printf(s, "\nDma-buf Objects:\n%-8s\t%-8s\t%-8s\t%-8s\texp_name\t%-8s\tname\n",
 		   "size", "flags", "mode", "count", "ino");
