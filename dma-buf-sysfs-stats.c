@@ -8,6 +8,7 @@
 #include <linux/jiffies.h>
 #include <linux/kobject.h>
 #include <linux/list.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -46,6 +47,15 @@
  * copies of name and size, so a reader holding one open never reaches a
  * freed buffer.
  */
+
+/*
+ * Beyond upstream: dma_buf_sysfs_stats.enable=0 on the command line turns
+ * the statistics off in a kernel built with them, so that their cost can be
+ * measured on one kernel.
+ */
+static bool stats_enabled = true;
+module_param_named(enable, stats_enabled, bool, 0444);
+MODULE_PARM_DESC(enable, "List buffers in /sys/kernel/dmabuf (default: true)");
 
 /* How long a new buffer waits before the worker publishes it anyway. */
 #define DMA_BUF_STATS_DELAY_MS	10
@@ -205,6 +215,9 @@ int dma_buf_stats_add(struct dma_buf *dmabuf)
 {
 	struct dma_buf_sysfs_entry *entry;
 
+	if (!stats_enabled)
+		return 0;
+
 	entry = kzalloc(sizeof(*entry), GFP_KERNEL);
 	if (!entry)
 		return -ENOMEM;
@@ -300,6 +313,9 @@ void dma_buf_stats_remove(struct dma_buf *dmabuf)
  */
 int dma_buf_stats_init(void)
 {
+	if (!stats_enabled)
+		return 0;
+
 	dmabuf_kset = kset_create_and_add("dmabuf", &dma_buf_stats_uevent_ops,
 					  kernel_kobj);
 	if (!dmabuf_kset)
