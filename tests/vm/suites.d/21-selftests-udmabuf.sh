@@ -1,0 +1,24 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# tools/testing/selftests/drivers/dma-buf/udmabuf (built from the tree by
+# tests/vm/prep.d/20-selftests.sh) as one KTAP case.  The program exits 0
+# and prints "ok" when its four UDMABUF_CREATE checks hold, 1 on a failure
+# and 77 (kselftest's skip) when /dev/udmabuf or memfd is missing; a skip
+# here is a failure, because the harness config enables both.
+bin=/tests/selftests/udmabuf
+echo "KTAP version 1"
+echo "1..1"
+if [ ! -x $bin ]; then
+	echo "not ok 1 udmabuf # $bin missing (prep.d/20-selftests.sh)"
+	exit 1
+fi
+$bin >/tmp/udmabuf.out 2>&1
+rc=$?
+sed 's/^/# /' /tmp/udmabuf.out
+if [ $rc = 0 ] && grep -q 'udmabuf: ok' /tmp/udmabuf.out; then
+	echo "ok 1 udmabuf"
+elif [ $rc = 77 ]; then
+	echo "not ok 1 udmabuf # skipped (exit 77) although CONFIG_UDMABUF and memfd are enabled"
+else
+	echo "not ok 1 udmabuf # exit status $rc"
+fi
