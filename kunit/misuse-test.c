@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit cases for API misuse that 6.1 refuses with an error code and a
+ * kernel warning: invalid exporter ops, a dynamic importer without
+ * move_notify, a missing device, a failing vmap callback.
+ *
+ * Every case here makes the core print a WARNING backtrace on purpose, so
+ * a log checker that fails a run on any warning must accept the ones
+ * printed while this suite ("dma_buf_misuse") runs.  Booting with
+ * dma_buf_kunit.misuse=0 (or loading the module with misuse=0) skips the
+ * suite.
+ */
+
+#include <kunit/test.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/string.h>
+
+#include "dummy-exporter.h"
+#include "dummy-importer.h"
+#include "test-util.h"
+
+static bool misuse = true;
+module_param(misuse, bool, 0444);
+MODULE_PARM_DESC(misuse, "run the dma_buf_misuse suite, whose cases make the core warn (default: on)");
+
+static int misuse_init(struct kunit *test)
+{
+	int ret = dmabuf_test_init(test);
+
+	if (ret)
+		return ret;
+	if (!misuse)
+		kunit_skip(test, "disabled by dma_buf_kunit.misuse=0");
+	return 0;
+}
+
+struct bad_ops {
+	const char *name;
+	struct dummy_config cfg;
+};
+
+static const struct bad_ops bad_ops[] = {
+	{ "no_map_dma_buf", { .omit = DUMMY_OP(MAP) } },
+	{ "no_unmap_dma_buf", { .omit = DUMMY_OP(UNMAP) } },
+	{ "no_release", { .omit = DUMMY_OP(RELEASE) } },
+	{ "no_priv", { .no_priv = true } },
+	{ "pin_without_unpin", { .dynamic = true, .omit = DUMMY_OP(UNPIN) } },
+	{ "unpin_without_pin", { .dynamic = true, .omit = DUMMY_OP(PIN) } },
+	{ "pin_with_cache_sgt_mapping",
+	  { .dynamic = true, .cache_sgt_mapping = true } },
+};
+
+static void bad_ops_desc(const struct bad_ops *p, char *desc)
+{
+	strscpy(desc, p->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(bad_ops, bad_ops, bad_ops_desc);
+
+static void export_invalid_ops_einval(struct kunit *test)
+{
+	const struct bad_ops *p = test->param_value;
+	struct dummy_exporter *d = dummy_exporter_new(test, &p->cfg);
+
+	KUNIT_EXPECT_EQ(test, dummy_exporter_export(d), -EINVAL);
+	KUNIT_EXPECT_NULL(test, d->dmabuf);
+	KUNIT_EXPECT_EQ(test, dummy_calls(d, DUMMY_RELEASE), 0U);
+}
+
+static void export_refused_takes_no_module_reference(struct kunit *test)
+{
+#ifdef CONFIG_MODULE_UNLOAD
+	struct dummy_config cfg = { .omit = DUMMY_OP(RELEASE), .set_owner = true };
+	struct dummy_exporter *d;
+	struct module *mod;
+
+	mod = kunit_kzalloc(test, sizeof(*mod), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, mod);
+	mod->state = MODULE_STATE_LIVE;
+	strscpy(mod->name, "dma_buf_kunit_fake", sizeof(mod->name));
+	atomic_set(&mod->refcnt, 1);
+	cfg.owner = mod;
+
+	d = dummy_exporter_new(test, &cfg);
+	KUNIT_EXPECT_EQ(test, dummy_exporter_export(d), -EINVAL);
+	KUNIT_EXPECT_EQ(test, module_refcount(mod), 0);
+#else
+	kunit_skip(test, "needs CONFIG_MODULE_UNLOAD");
+#endif
+}
+
+static const struct dma_buf_attach_ops no_move_notify_ops = {
+	.allow_peer2peer = true,
+};
+
+static void dynamic_attach_without_move_notify_einval(struct kunit *test)
+{
+	struct dummy_exporter *d = dummy_export(test, NULL);
+	struct device *dev = dmabuf_test_device(test, 0);
+	struct dma_buf_attachment *attach;
+
+	attach = dma_buf_dynamic_attach(d->dmabuf, dev, &no_move_notify_ops,
+					NULL);
+	KUNIT_EXPECT_PTR_EQ(test, attach, ERR_PTR(-EINVAL));
+	if (!IS_ERR_OR_NULL(attach))
+		dma_buf_detach(d->dmabuf, attach);
+	KUNIT_EXPECT_EQ(test, dummy_calls(d, DUMMY_ATTACH), 0U);
+	KUNIT_EXPECT_TRUE(test, list_empty(&d->dmabuf->attachments));
+}
+
+static void attach_without_device_einval(struct kunit *test)
+{
+	struct dummy_exporter *d = dummy_export(test, NULL);
+	struct dma_buf_attachment *attach;
+
+	attach = dma_buf_attach(d->dmabuf, NULL);
+	KUNIT_EXPECT_PTR_EQ(test, attach, ERR_PTR(-EINVAL));
+	if (!IS_ERR_OR_NULL(attach))
+		dma_buf_detach(d->dmabuf, attach);
+	KUNIT_EXPECT_EQ(test, dummy_calls(d, DUMMY_ATTACH), 0U);
+}
+
+static void attach_without_buffer_einval(struct kunit *test)
+{
+	struct device *dev = dmabuf_test_device(test, 0);
+
+	KUNIT_EXPECT_PTR_EQ(test, dma_buf_attach(NULL, dev), ERR_PTR(-EINVAL));
+}
+
+static void vmap_exporter_failure(struct kunit *test)
+{
+	struct dummy_exporter *d = dummy_export(test, NULL);
+	struct iosys_map map;
+
+	d->fail[DUMMY_VMAP] = -ENOMEM;
+	KUNIT_EXPECT_EQ(test, dma_buf_vmap(d->dmabuf, &map), -ENOMEM);
+	KUNIT_EXPECT_TRUE(test, iosys_map_is_null(&map));
+	KUNIT_EXPECT_EQ(test, d->dmabuf->vmapping_counter, 0U);
+
+	/* Nothing was kept: the next vmap asks the exporter again. */
+	d->fail[DUMMY_VMAP] = 0;
+	KUNIT_ASSERT_EQ(test, dma_buf_vmap(d->dmabuf, &map), 0);
+	KUNIT_EXPECT_EQ(test, dummy_calls(d, DUMMY_VMAP), 2U);
+	dma_buf_vunmap(d->dmabuf, &map);
+}
+
+static void vmap_without_buffer_einval(struct kunit *test)
+{
+	struct iosys_map map;
+
+	KUNIT_EXPECT_EQ(test, dma_buf_vmap(NULL, &map), -EINVAL);
+	KUNIT_EXPECT_TRUE(test, iosys_map_is_null(&map));
+}
+
+static void begin_cpu_access_without_buffer_einval(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, dma_buf_begin_cpu_access(NULL, DMA_TO_DEVICE),
+			-EINVAL);
+}
+
+static void mmap_without_vma_einval(struct kunit *test)
+{
+	struct dummy_exporter *d = dummy_export(test, NULL);
+
+	KUNIT_EXPECT_EQ(test, dma_buf_mmap(d->dmabuf, NULL, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, dummy_calls(d, DUMMY_MMAP), 0U);
+}
+
+static void map_without_attachment_einval(struct kunit *test)
+{
+	KUNIT_EXPECT_PTR_EQ(test, dma_buf_map_attachment(NULL, DMA_TO_DEVICE),
+			    ERR_PTR(-EINVAL));
+	KUNIT_EXPECT_PTR_EQ(test,
+			    dma_buf_map_attachment_unlocked(NULL,
+							    DMA_TO_DEVICE),
+			    ERR_PTR(-EINVAL));
+}
+
+static void put_without_buffer_ignored(struct kunit *test)
+{
+	dma_buf_put(NULL);
+}
+
+static struct kunit_case dma_buf_misuse_cases[] = {
+	KUNIT_CASE_PARAM(export_invalid_ops_einval, bad_ops_gen_params),
+	KUNIT_CASE(export_refused_takes_no_module_reference),
+	KUNIT_CASE(dynamic_attach_without_move_notify_einval),
+	KUNIT_CASE(attach_without_device_einval),
+	KUNIT_CASE(attach_without_buffer_einval),
+	KUNIT_CASE(vmap_exporter_failure),
+	KUNIT_CASE(vmap_without_buffer_einval),
+	KUNIT_CASE(begin_cpu_access_without_buffer_einval),
+	KUNIT_CASE(mmap_without_vma_einval),
+	KUNIT_CASE(map_without_attachment_einval),
+	KUNIT_CASE(put_without_buffer_ignored),
+	{}
+};
+
+static struct kunit_suite dma_buf_misuse_suite = {
+	.name = "dma_buf_misuse",
+	.init = misuse_init,
+	.exit = dmabuf_test_exit,
+	.test_cases = dma_buf_misuse_cases,
+};
+
+kunit_test_suite(dma_buf_misuse_suite);

@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit cases for CONFIG_DMABUF_SYSFS_STATS: the layout below
+ * /sys/kernel/dmabuf/buffers, the contents of each buffer's files, and
+ * the lifetime of an entry (there once the buffer has a descriptor, gone
+ * after the release, harmless to a reader that kept a file open).
+ *
+ * sysfs is mounted privately for the case, so the cases do not depend on
+ * what the running system has mounted where.
+ */
+
+#include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/fcntl.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/jiffies.h>
+#include <linux/string.h>
+
+#include "dummy-exporter.h"
+#include "test-util.h"
+
+#define BUFFERS_DIR	"kernel/dmabuf/buffers"
+
+static struct vfsmount *sysfs(struct kunit *test)
+{
+	if (!IS_ENABLED(CONFIG_DMABUF_SYSFS_STATS))
+		kunit_skip(test, "needs CONFIG_DMABUF_SYSFS_STATS");
+	return dmabuf_test_mount(test, "sysfs");
+}
+
+static unsigned long ino_of(struct dummy_exporter *d)
+{
+	return file_inode(d->dmabuf->file)->i_ino;
+}
+
+static char *entry_path(struct kunit *test, struct dummy_exporter *d,
+			const char *file)
+{
+	return dmabuf_test_printf(test, BUFFERS_DIR "/%lu%s%s",
+				  ino_of(d), file ? "/" : "", file ?: "");
+}
+
+/* A buffer as userspace gets it: exported and given a descriptor. */
+static struct dummy_exporter *export_with_fd(struct kunit *test,
+					     const struct dummy_config *cfg)
+{
+	struct dummy_exporter *d = dummy_export(test, cfg);
+
+	KUNIT_ASSERT_GE(test, dummy_fd(d, O_CLOEXEC), 0);
+	return d;
+}
+
+static struct file *open_path(struct kunit *test, const char *path, int flags)
+{
+	return file_open_root_mnt(sysfs(test), path, flags, 0);
+}
+
+static bool path_exists(struct kunit *test, const char *path)
+{
+	struct file *file = open_path(test, path, O_RDONLY);
+
+	if (IS_ERR(file))
+		return false;
+	fput(file);
+	return true;
+}
+
+struct dir_names {
+	struct dir_context ctx;
+	char names[8][32];
+	unsigned int count;
+	unsigned int dropped;
+};
+
+static bool dir_names_add(struct dir_context *ctx, const char *name, int len,
+			  loff_t pos, u64 ino, unsigned int type)
+{
+	struct dir_names *dn = container_of(ctx, struct dir_names, ctx);
+
+	if ((len == 1 && name[0] == '.') ||
+	    (len == 2 && name[0] == '.' && name[1] == '.'))
+		return true;
+	if (dn->count == ARRAY_SIZE(dn->names) || len >= 32) {
+		dn->dropped++;
+		return true;
+	}
+	memcpy(dn->names[dn->count], name, len);
+	dn->names[dn->count][len] = '\0';
+	dn->count++;
+	return true;
+}
+
+static bool dir_names_has(struct dir_names *dn, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < dn->count; i++) {
+		if (!strcmp(dn->names[i], name))
+			return true;
+	}
+	return false;
+}
+
+static int list_dir(struct kunit *test, const char *path, struct dir_names *dn)
+{
+	struct file *dir = open_path(test, path, O_RDONLY | O_DIRECTORY);
+	int ret;
+
+	memset(dn, 0, sizeof(*dn));
+	dn->ctx.actor = dir_names_add;
+	if (IS_ERR(dir))
+		return PTR_ERR(dir);
+	ret = iterate_dir(dir, &dn->ctx);
+	fput(dir);
+	return ret;
+}
+
+/* Is @name among the entries of @path?  Walks directories of any size. */
+struct dir_find {
+	struct dir_context ctx;
+	const char *name;
+	bool found;
+};
+
+static bool dir_find_actor(struct dir_context *ctx, const char *name, int len,
+			   loff_t pos, u64 ino, unsigned int type)
+{
+	struct dir_find *df = container_of(ctx, struct dir_find, ctx);
+
+	if (strlen(df->name) == len && !memcmp(df->name, name, len))
+		df->found = true;
+	return !df->found;
+}
+
+static bool dir_contains(struct kunit *test, const char *path,
+			 const char *name)
+{
+	struct file *dir = open_path(test, path, O_RDONLY | O_DIRECTORY);
+	struct dir_find df = { .ctx.actor = dir_find_actor, .name = name };
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dir));
+	/* Keep going until the directory has nothing more to give. */
+	for (;;) {
+		loff_t before = df.ctx.pos;
+
+		if (iterate_dir(dir, &df.ctx) < 0 || df.found ||
+		    df.ctx.pos == before)
+			break;
+	}
+	fput(dir);
+	return df.found;
+}
+
+static char *read_entry(struct kunit *test, struct dummy_exporter *d,
+			const char *file)
+{
+	char *text = dmabuf_test_read(test, sysfs(test),
+				      entry_path(test, d, file), NULL);
+
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(text), "cannot read %s: %ld",
+			       entry_path(test, d, file), PTR_ERR(text));
+	return text;
+}
+
+static void sysfs_stats_directories(struct kunit *test)
+{
+	struct file *dir;
+
+	dir = open_path(test, "kernel/dmabuf", O_RDONLY | O_DIRECTORY);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dir));
+	fput(dir);
+	dir = open_path(test, BUFFERS_DIR, O_RDONLY | O_DIRECTORY);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dir));
+	fput(dir);
+}
+
+static void sysfs_stats_dmabuf_dir_holds_buffers(struct kunit *test)
+{
+	struct dir_names dn;
+
+	KUNIT_ASSERT_EQ(test, list_dir(test, "kernel/dmabuf", &dn), 0);
+	KUNIT_EXPECT_EQ(test, dn.count, 1U);
+	KUNIT_EXPECT_TRUE(test, dir_names_has(&dn, "buffers"));
+}
+
+static void sysfs_stats_entry_named_by_inode(struct kunit *test)
+{
+	struct dummy_exporter *d = export_with_fd(test, NULL);
+	struct file *dir;
+
+	dir = open_path(test, entry_path(test, d, NULL),
+			O_RDONLY | O_DIRECTORY);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(dir), "no %s: %ld",
+			       entry_path(test, d, NULL), PTR_ERR(dir));
+	fput(dir);
+}
+
+static void sysfs_stats_entry_listed(struct kunit *test)
+{
+	struct dummy_exporter *d = export_with_fd(test, NULL);
+	char *name = dmabuf_test_printf(test, "%lu", ino_of(d));
+
+	KUNIT_EXPECT_TRUE(test, dir_contains(test, BUFFERS_DIR, name));
+}
+
+static void sysfs_stats_entry_files(struct kunit *test)
+{
+	struct dummy_exporter *d = export_with_fd(test, NULL);
+	struct dir_names dn;
+
+	KUNIT_ASSERT_EQ(test, list_dir(test, entry_path(test, d, NULL), &dn),
+			0);
+	KUNIT_EXPECT_EQ(test, dn.count, 2U);
+	KUNIT_EXPECT_EQ(test, dn.dropped, 0U);
+	KUNIT_EXPECT_TRUE(test, dir_names_has(&dn, "exporter_name"));
+	KUNIT_EXPECT_TRUE(test, dir_names_has(&dn, "size"));
+}
+
+static void sysfs_stats_exporter_name(struct kunit *test)
+{
+	struct dummy_config cfg = { .exp_name = "stats_exporter" };
+	struct dummy_exporter *d = export_with_fd(test, &cfg);
+
+	KUNIT_EXPECT_STREQ(test, read_entry(test, d, "exporter_name"),
+			   "stats_exporter\n");
+}
+
+static void sysfs_stats_size(struct kunit *test)
+{
+	struct dummy_config cfg = { .size = 6 * PAGE_SIZE };
+	struct dummy_exporter *d = export_with_fd(test, &cfg);
+	char *expected = dmabuf_test_printf(test, "%lu\n",
+					    6 * PAGE_SIZE);
+
+	KUNIT_EXPECT_STREQ(test, read_entry(test, d, "size"), expected);
+}
+
+static void sysfs_stats_files_read_only(struct kunit *test)
+{
+	struct dummy_exporter *d = export_with_fd(test, NULL);
+	static const char * const files[] = { "exporter_name", "size" };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		struct file *f = open_path(test, entry_path(test, d, files[i]),
+					   O_RDONLY);
+
+		KUNIT_ASSERT_FALSE(test, IS_ERR(f));
+		KUNIT_EXPECT_EQ_MSG(test, file_inode(f)->i_mode & 0777, 0444,
+				    "%s", files[i]);
+		fput(f);
+		f = open_path(test, entry_path(test, d, files[i]), O_WRONLY);
+		KUNIT_EXPECT_TRUE_MSG(test, IS_ERR(f), "%s writable", files[i]);
+		if (!IS_ERR(f))
+			fput(f);
+	}
+}
+
+static void sysfs_stats_entry_per_buffer(struct kunit *test)
+{
+	struct dummy_config small = { .size = PAGE_SIZE };
+	struct dummy_config big = { .size = 4 * PAGE_SIZE };
+	struct dummy_exporter *a = export_with_fd(test, &small);
+	struct dummy_exporter *b = export_with_fd(test, &big);
+	char *size_a = dmabuf_test_printf(test, "%lu\n", PAGE_SIZE);
+	char *size_b = dmabuf_test_printf(test, "%lu\n",
+					  4 * PAGE_SIZE);
+
+	KUNIT_EXPECT_STREQ(test, read_entry(test, a, "size"), size_a);
+	KUNIT_EXPECT_STREQ(test, read_entry(test, b, "size"), size_b);
+}
+
+static bool wait_gone(struct kunit *test, const char *path)
+{
+	unsigned long timeout = jiffies + DMABUF_TEST_RELEASE_TIMEOUT * HZ;
+
+	while (path_exists(test, path)) {
+		if (time_after(jiffies, timeout))
+			return false;
+		usleep_range(5000, 10000);
+	}
+	return true;
+}
+
+static void sysfs_stats_entry_removed_on_release(struct kunit *test)
+{
+	struct dummy_exporter *d = export_with_fd(test, NULL);
+	char *path = entry_path(test, d, NULL);
+	char *name = dmabuf_test_printf(test, "%lu", ino_of(d));
+
+	KUNIT_ASSERT_TRUE(test, path_exists(test, path));
+	KUNIT_ASSERT_EQ(test, dummy_close_fd(d), 0);
+	KUNIT_ASSERT_TRUE(test, dummy_wait_released(d));
+	KUNIT_EXPECT_TRUE(test, wait_gone(test, path));
+	KUNIT_EXPECT_FALSE(test, dir_contains(test, BUFFERS_DIR, name));
+}
+
+static void sysfs_stats_open_file_outlives_buffer(struct kunit *test)
+{
+	struct dummy_exporter *d = export_with_fd(test, NULL);
+	char *path = entry_path(test, d, "size");
+	char buf[32];
+	struct file *f;
+	loff_t pos = 0;
+	ssize_t n;
+
+	f = open_path(test, path, O_RDONLY);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
+
+	/* Drop every reference; the reader keeps its file open. */
+	KUNIT_ASSERT_EQ(test, dummy_close_fd(d), 0);
+	KUNIT_ASSERT_TRUE(test, dummy_wait_released(d));
+
+	n = kernel_read(f, buf, sizeof(buf) - 1, &pos);
+	/* Either refused or the old value, never garbage. */
+	if (n > 0) {
+		unsigned long size = 0;
+
+		buf[n] = '\0';
+		KUNIT_EXPECT_EQ(test, kstrtoul(buf, 10, &size), 0);
+		KUNIT_EXPECT_EQ(test, size, PAGE_SIZE);
+	} else {
+		KUNIT_EXPECT_LT(test, n, (ssize_t)0);
+	}
+	fput(f);
+}
+
+static void sysfs_stats_numbers_not_reused(struct kunit *test)
+{
+	struct dummy_exporter *a = export_with_fd(test, NULL);
+	unsigned long old = ino_of(a);
+	struct dummy_exporter *b;
+
+	KUNIT_ASSERT_EQ(test, dummy_close_fd(a), 0);
+	KUNIT_ASSERT_TRUE(test, dummy_wait_released(a));
+	b = export_with_fd(test, NULL);
+	KUNIT_EXPECT_NE(test, ino_of(b), old);
+	KUNIT_EXPECT_STREQ(test, read_entry(test, b, "size"),
+			   dmabuf_test_printf(test, "%lu\n",
+					      PAGE_SIZE));
+}
+
+static struct kunit_case dma_buf_sysfs_stats_cases[] = {
+	KUNIT_CASE(sysfs_stats_directories),
+	KUNIT_CASE(sysfs_stats_dmabuf_dir_holds_buffers),
+	KUNIT_CASE(sysfs_stats_entry_named_by_inode),
+	KUNIT_CASE(sysfs_stats_entry_listed),
+	KUNIT_CASE(sysfs_stats_entry_files),
+	KUNIT_CASE(sysfs_stats_exporter_name),
+	KUNIT_CASE(sysfs_stats_size),
+	KUNIT_CASE(sysfs_stats_files_read_only),
+	KUNIT_CASE(sysfs_stats_entry_per_buffer),
+	KUNIT_CASE(sysfs_stats_entry_removed_on_release),
+	KUNIT_CASE(sysfs_stats_open_file_outlives_buffer),
+	KUNIT_CASE(sysfs_stats_numbers_not_reused),
+	{}
+};
+
+static struct kunit_suite dma_buf_sysfs_stats_suite = {
+	.name = "dma_buf_sysfs_stats",
+	.init = dmabuf_test_init,
+	.exit = dmabuf_test_exit,
+	.test_cases = dma_buf_sysfs_stats_cases,
+};
+
+kunit_test_suite(dma_buf_sysfs_stats_suite);

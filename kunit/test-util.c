@@ -1,0 +1,466 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Per-case context and small helpers for the dma-buf KUnit suites.
+ */
+
+#include <kunit/test.h>
+#include <linux/anon_inodes.h>
+#include <linux/device.h>
+#include <linux/debugfs.h>
+#include <linux/fdtable.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/kernel.h>
+#include <linux/kthread.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mount.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/uio.h>
+#include <linux/slab.h>
+#include <linux/stdarg.h>
+#include <linux/string.h>
+
+#include "dummy-exporter.h"
+#include "dummy-importer.h"
+#include "test-fence.h"
+#include "test-util.h"
+
+MODULE_DESCRIPTION("KUnit suites for the DMA-BUF core");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(DMA_BUF);
+
+int dmabuf_test_init(struct kunit *test)
+{
+	struct dmabuf_test *ctx;
+
+	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
+	if (!ctx)
+		return -ENOMEM;
+	ctx->test = test;
+	atomic_set(&ctx->clock, 0);
+	INIT_LIST_HEAD(&ctx->exporters);
+	INIT_LIST_HEAD(&ctx->importers);
+	INIT_LIST_HEAD(&ctx->fences);
+	ctx->files = current->files;
+	test->priv = ctx;
+	return 0;
+}
+
+static void dmabuf_test_teardown(struct kunit *test)
+{
+	struct dmabuf_test *ctx = dmabuf_test(test);
+	unsigned int i;
+
+	/*
+	 * Order matters: undo steps first (they unhook waiters and close
+	 * descriptors), then let every fence signal so that no callback keeps
+	 * a buffer alive, then detach and drop the buffers and check that each
+	 * one was released exactly once and left nothing pinned or mapped.
+	 */
+	while (ctx->nr_undo) {
+		struct dmabuf_test_undo *u = &ctx->undo[--ctx->nr_undo];
+
+		u->fn(u->data);
+	}
+	test_fences_signal_all(test);
+	dummy_importers_cleanup(test);
+	dummy_exporters_cleanup(test);
+	test_fences_cleanup(test);
+
+	for (i = 0; i < DMABUF_TEST_MAX_DEVS; i++) {
+		if (ctx->devs[i])
+			root_device_unregister(ctx->devs[i]);
+	}
+}
+
+struct dmabuf_test_teardown_work {
+	struct kunit *test;
+	struct completion done;
+};
+
+static int dmabuf_test_teardown_thread(void *data)
+{
+	struct dmabuf_test_teardown_work *w = data;
+
+	dmabuf_test_teardown(w->test);
+	complete(&w->done);
+	return 0;
+}
+
+void dmabuf_test_exit(struct kunit *test)
+{
+	struct dmabuf_test_teardown_work w = { .test = test };
+	struct task_struct *task;
+
+	if (!test->priv)
+		return;
+	/*
+	 * Normally .exit runs in the case's own kernel thread.  When a case
+	 * stops early (failed assertion, skip) KUnit calls .exit from the
+	 * thread that runs the suites instead, which has another fd table
+	 * and whose final fput()s wait for a return to user space.  Tear
+	 * down from a fresh kernel thread then: kernel threads share the fd
+	 * table the case used, and their fput()s can be flushed.
+	 */
+	if (current->flags & PF_KTHREAD) {
+		dmabuf_test_teardown(test);
+		return;
+	}
+	init_completion(&w.done);
+	task = kthread_run(dmabuf_test_teardown_thread, &w,
+			   "dma_buf_kunit_exit");
+	if (IS_ERR(task)) {
+		dmabuf_test_teardown(test);
+		return;
+	}
+	wait_for_completion(&w.done);
+}
+
+unsigned int dmabuf_test_tick(struct dmabuf_test *ctx)
+{
+	return atomic_inc_return(&ctx->clock);
+}
+
+void dmabuf_test_defer(struct kunit *test, void (*fn)(void *data), void *data)
+{
+	struct dmabuf_test *ctx = dmabuf_test(test);
+
+	if (ctx->nr_undo == DMABUF_TEST_MAX_UNDO) {
+		fn(data);
+		KUNIT_FAIL(test, "too many clean-up steps");
+		return;
+	}
+	ctx->undo[ctx->nr_undo].fn = fn;
+	ctx->undo[ctx->nr_undo].data = data;
+	ctx->nr_undo++;
+}
+
+void dmabuf_test_run_deferred(struct kunit *test, void (*fn)(void *data),
+			      void *data)
+{
+	struct dmabuf_test *ctx = dmabuf_test(test);
+	unsigned int i;
+
+	for (i = ctx->nr_undo; i-- > 0;) {
+		if (ctx->undo[i].fn != fn || ctx->undo[i].data != data)
+			continue;
+		memmove(&ctx->undo[i], &ctx->undo[i + 1],
+			(ctx->nr_undo - i - 1) * sizeof(ctx->undo[0]));
+		ctx->nr_undo--;
+		fn(data);
+		return;
+	}
+}
+
+struct device *dmabuf_test_device(struct kunit *test, unsigned int idx)
+{
+	struct dmabuf_test *ctx = dmabuf_test(test);
+	char name[32];
+	struct device *dev;
+
+	KUNIT_ASSERT_LT(test, idx, DMABUF_TEST_MAX_DEVS);
+	if (ctx->devs[idx])
+		return ctx->devs[idx];
+
+	snprintf(name, sizeof(name), "dma_buf_kunit.%u", idx);
+	dev = root_device_register(name);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	ctx->devs[idx] = dev;
+	return dev;
+}
+
+struct dmabuf_test_fd {
+	struct dmabuf_test *ctx;
+	int fd;
+};
+
+static void dmabuf_test_fd_undo(void *data)
+{
+	struct dmabuf_test_fd *tfd = data;
+
+	/* Only from the thread whose fd table holds it. */
+	if (tfd->fd >= 0 && current->files == tfd->ctx->files)
+		close_fd(tfd->fd);
+	tfd->fd = -1;
+}
+
+int dmabuf_test_track_fd(struct kunit *test, int fd)
+{
+	struct dmabuf_test_fd *tfd;
+
+	tfd = kunit_kzalloc(test, sizeof(*tfd), GFP_KERNEL);
+	if (!tfd) {
+		close_fd(fd);
+		KUNIT_ASSERT_FAILURE(test, "out of memory");
+	}
+	tfd->ctx = dmabuf_test(test);
+	tfd->fd = fd;
+	dmabuf_test_defer(test, dmabuf_test_fd_undo, tfd);
+	return fd;
+}
+
+int dmabuf_test_close_fd(struct kunit *test, int fd)
+{
+	struct dmabuf_test *ctx = dmabuf_test(test);
+	unsigned int i;
+
+	for (i = 0; i < ctx->nr_undo; i++) {
+		struct dmabuf_test_fd *tfd = ctx->undo[i].data;
+
+		if (ctx->undo[i].fn == dmabuf_test_fd_undo && tfd->fd == fd) {
+			dmabuf_test_run_deferred(test, dmabuf_test_fd_undo,
+						 tfd);
+			return 0;
+		}
+	}
+	return close_fd(fd);
+}
+
+bool dmabuf_test_fd_cloexec(int fd)
+{
+	bool ret;
+
+	rcu_read_lock();
+	ret = close_on_exec(fd, files_fdtable(current->files));
+	rcu_read_unlock();
+	return ret;
+}
+
+static const struct file_operations dmabuf_test_other_fops = {
+	.owner = THIS_MODULE,
+};
+
+static void dmabuf_test_fput_undo(void *data)
+{
+	fput(data);
+}
+
+struct file *dmabuf_test_other_file(struct kunit *test)
+{
+	struct file *file;
+
+	file = anon_inode_getfile("dma_buf_kunit_other",
+				  &dmabuf_test_other_fops, NULL, O_RDWR);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, file);
+	dmabuf_test_defer(test, dmabuf_test_fput_undo, file);
+	return file;
+}
+
+int dmabuf_test_other_fd(struct kunit *test)
+{
+	int fd;
+
+	fd = anon_inode_getfd("dma_buf_kunit_other", &dmabuf_test_other_fops,
+			      NULL, O_RDWR | O_CLOEXEC);
+	KUNIT_ASSERT_GE(test, fd, 0);
+	return dmabuf_test_track_fd(test, fd);
+}
+
+static void dmabuf_test_vma_undo(void *data)
+{
+	struct vm_area_struct *vma = data;
+
+	if (vma->vm_file)
+		fput(vma->vm_file);
+	kfree(vma);
+}
+
+struct vm_area_struct *dmabuf_test_vma(struct kunit *test,
+				       unsigned long pages)
+{
+	struct vm_area_struct *vma;
+	struct file *file;
+
+	vma = kzalloc(sizeof(*vma), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, vma);
+	file = anon_inode_getfile("dma_buf_kunit_vma",
+				  &dmabuf_test_other_fops, NULL, O_RDWR);
+	if (IS_ERR(file)) {
+		kfree(vma);
+		KUNIT_ASSERT_FAILURE(test, "no file for the vma");
+	}
+	/* Never entered into an mm: only the fields the core reads. */
+	vma->vm_start = 0x100000;
+	vma->vm_end = vma->vm_start + pages * PAGE_SIZE;
+	vma->vm_file = file;
+	dmabuf_test_defer(test, dmabuf_test_vma_undo, vma);
+	return vma;
+}
+
+static void dmabuf_test_unmount(void *data)
+{
+	dmabuf_test_flush_fput();
+	kern_unmount(data);
+}
+
+struct vfsmount *dmabuf_test_mount(struct kunit *test, const char *fstype)
+{
+	struct dmabuf_test *ctx = dmabuf_test(test);
+	struct file_system_type *type;
+	struct vfsmount *mnt;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ctx->mounts); i++) {
+		if (ctx->mounts[i].type && !strcmp(ctx->mounts[i].type, fstype))
+			return ctx->mounts[i].mnt;
+	}
+	for (i = 0; i < ARRAY_SIZE(ctx->mounts); i++) {
+		if (!ctx->mounts[i].type)
+			break;
+	}
+	KUNIT_ASSERT_LT(test, i, ARRAY_SIZE(ctx->mounts));
+
+	type = get_fs_type(fstype);
+	if (!type)
+		kunit_skip(test, "no %s filesystem", fstype);
+	mnt = kern_mount(type);
+	/* Built-in pseudo filesystems: the type has no module to put. */
+	if (IS_ERR(mnt))
+		kunit_skip(test, "cannot mount %s: %ld", fstype, PTR_ERR(mnt));
+	dmabuf_test_defer(test, dmabuf_test_unmount, mnt);
+	ctx->mounts[i].type = fstype;
+	ctx->mounts[i].mnt = mnt;
+	return mnt;
+}
+
+/*
+ * debugfs hands out a proxy whose read cannot take a kernel buffer; when
+ * the file behind it is a seq_file, read that seq_file directly.  On
+ * success the debugfs file is held (as the proxy would hold it) until
+ * dmabuf_test_seq_done().
+ */
+static bool dmabuf_test_seq_backed(struct file *file)
+{
+#ifdef CONFIG_DEBUG_FS
+	const struct file_operations *real;
+
+	if (file->f_op->read_iter || !file->f_op->read)
+		return false;
+	if (debugfs_file_get(file->f_path.dentry))
+		return false;
+	real = debugfs_real_fops(file);
+	if (real && (real->read == seq_read ||
+		     real->read_iter == seq_read_iter))
+		return true;
+	debugfs_file_put(file->f_path.dentry);
+#endif
+	return false;
+}
+
+static void dmabuf_test_seq_done(struct file *file)
+{
+#ifdef CONFIG_DEBUG_FS
+	debugfs_file_put(file->f_path.dentry);
+#endif
+}
+
+static ssize_t dmabuf_test_read_chunk(struct file *file, bool seq, char *buf,
+				      size_t len, loff_t *pos)
+{
+	struct kvec kvec = { .iov_base = buf, .iov_len = len };
+	struct iov_iter iter;
+	struct kiocb kiocb;
+	ssize_t ret;
+
+	if (!seq)
+		return kernel_read(file, buf, len, pos);
+
+	init_sync_kiocb(&kiocb, file);
+	kiocb.ki_pos = *pos;
+	iov_iter_kvec(&iter, READ, &kvec, 1, len);
+	ret = seq_read_iter(&kiocb, &iter);
+	*pos = kiocb.ki_pos;
+	return ret;
+}
+
+char *dmabuf_test_read(struct kunit *test, struct vfsmount *mnt,
+		       const char *path, size_t *lenp)
+{
+	size_t cap = PAGE_SIZE, len = 0;
+	struct file *file;
+	char *buf, *out;
+	loff_t pos = 0;
+	ssize_t n;
+	bool seq;
+
+	file = file_open_root_mnt(mnt, path, O_RDONLY, 0);
+	if (IS_ERR(file))
+		return ERR_CAST(file);
+	seq = dmabuf_test_seq_backed(file);
+
+	buf = kvmalloc(cap, GFP_KERNEL);
+	if (!buf) {
+		fput(file);
+		return ERR_PTR(-ENOMEM);
+	}
+	for (;;) {
+		if (cap - len < 256) {
+			char *bigger = kvmalloc(cap * 2, GFP_KERNEL);
+
+			if (!bigger) {
+				n = -ENOMEM;
+				break;
+			}
+			memcpy(bigger, buf, len);
+			kvfree(buf);
+			buf = bigger;
+			cap *= 2;
+		}
+		n = dmabuf_test_read_chunk(file, seq, buf + len,
+					   cap - len - 1, &pos);
+		if (n <= 0)
+			break;
+		len += n;
+	}
+	if (seq)
+		dmabuf_test_seq_done(file);
+	fput(file);
+	if (n < 0) {
+		kvfree(buf);
+		return ERR_PTR(n);
+	}
+
+	out = kunit_kmalloc(test, len + 1, GFP_KERNEL);
+	if (out) {
+		memcpy(out, buf, len);
+		out[len] = '\0';
+	}
+	kvfree(buf);
+	if (!out)
+		return ERR_PTR(-ENOMEM);
+	if (lenp)
+		*lenp = len;
+	return out;
+}
+
+char *dmabuf_test_printf(struct kunit *test, const char *fmt, ...)
+{
+	va_list args;
+	char *tmp, *out;
+
+	va_start(args, fmt);
+	tmp = kvasprintf(GFP_KERNEL, fmt, args);
+	va_end(args);
+	KUNIT_ASSERT_NOT_NULL(test, tmp);
+
+	out = kunit_kmalloc(test, strlen(tmp) + 1, GFP_KERNEL);
+	if (out)
+		strcpy(out, tmp);
+	kfree(tmp);
+	KUNIT_ASSERT_NOT_NULL(test, out);
+	return out;
+}
+
+void dmabuf_test_flush_fput(void)
+{
+	/*
+	 * A kernel thread's last fput() is queued for a worker; run the
+	 * queue here.  A worker that already took the queue finishes on its
+	 * own, which is why callers wait for completions rather than rely
+	 * on this alone.
+	 */
+	flush_delayed_fput();
+}

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Per-case context shared by the dma-buf KUnit suites.
+ *
+ * Every suite uses dmabuf_test_init() and dmabuf_test_exit() as its .init
+ * and .exit.  The context lives in test->priv and remembers everything a
+ * case created (exporters, importers, fences, file descriptors, mounts,
+ * devices) so that .exit can tear it down in a safe order even when the
+ * case stopped half way, and can check that nothing leaked.
+ */
+#ifndef DMA_BUF_KUNIT_TEST_UTIL_H
+#define DMA_BUF_KUNIT_TEST_UTIL_H
+
+#include <linux/atomic.h>
+#include <linux/compiler_attributes.h>
+#include <linux/list.h>
+#include <linux/types.h>
+
+struct device;
+struct dma_buf;
+struct files_struct;
+struct kunit;
+struct vfsmount;
+struct vm_area_struct;
+
+#define DMABUF_TEST_MAX_DEVS	3
+#define DMABUF_TEST_MAX_UNDO	16
+
+/* Seconds a case waits for a buffer release that is expected to happen. */
+#define DMABUF_TEST_RELEASE_TIMEOUT	5
+
+struct dmabuf_test_undo {
+	void (*fn)(void *data);
+	void *data;
+};
+
+struct dmabuf_test {
+	struct kunit *test;
+	/* Orders the events recorded by exporters, importers and fences. */
+	atomic_t clock;
+	u64 next_seqno;
+	struct device *devs[DMABUF_TEST_MAX_DEVS];
+	struct list_head exporters;
+	struct list_head importers;
+	struct list_head fences;
+	/* Clean-up steps registered by the case, run last-in first-out. */
+	struct dmabuf_test_undo undo[DMABUF_TEST_MAX_UNDO];
+	unsigned int nr_undo;
+	/* Pseudo filesystems mounted for the case, by type name. */
+	struct {
+		const char *type;
+		struct vfsmount *mnt;
+	} mounts[2];
+	/* The fd table the case's descriptors were installed in. */
+	struct files_struct *files;
+};
+
+static inline struct dmabuf_test *dmabuf_test(struct kunit *test)
+{
+	return test->priv;
+}
+
+int dmabuf_test_init(struct kunit *test);
+void dmabuf_test_exit(struct kunit *test);
+
+unsigned int dmabuf_test_tick(struct dmabuf_test *ctx);
+
+/* Run @fn(@data) when the case ends (before buffers are dropped). */
+void dmabuf_test_defer(struct kunit *test, void (*fn)(void *data), void *data);
+/* Run a deferred step now instead of at the end; no-op if not registered. */
+void dmabuf_test_run_deferred(struct kunit *test, void (*fn)(void *data),
+			      void *data);
+
+/* A registered root device "dma_buf_kunit.<idx>", made on first use. */
+struct device *dmabuf_test_device(struct kunit *test, unsigned int idx);
+
+/* Install/close descriptors in the case's fd table. */
+int dmabuf_test_track_fd(struct kunit *test, int fd);
+int dmabuf_test_close_fd(struct kunit *test, int fd);
+bool dmabuf_test_fd_cloexec(int fd);
+
+/* A file that is not a dma-buf, and an fd for one. */
+struct file *dmabuf_test_other_file(struct kunit *test);
+int dmabuf_test_other_fd(struct kunit *test);
+
+/* A detached vma of @pages pages whose vm_file is a throw-away file. */
+struct vm_area_struct *dmabuf_test_vma(struct kunit *test,
+				       unsigned long pages);
+
+/*
+ * Mount a pseudo filesystem (e.g. "debugfs", "sysfs") privately for the
+ * case; skips the case when the filesystem is not available.
+ */
+struct vfsmount *dmabuf_test_mount(struct kunit *test, const char *fstype);
+/*
+ * Read a whole file below @mnt into a NUL-terminated, test-managed buffer.
+ * Returns an ERR_PTR when the file cannot be opened or read.
+ */
+char *dmabuf_test_read(struct kunit *test, struct vfsmount *mnt,
+		       const char *path, size_t *len);
+
+/* printf into a test-managed string; fails the case when out of memory. */
+__printf(2, 3)
+char *dmabuf_test_printf(struct kunit *test, const char *fmt, ...);
+
+/* Let pending final fput()s of kernel threads run now. */
+void dmabuf_test_flush_fput(void);
+
+#endif /* DMA_BUF_KUNIT_TEST_UTIL_H */
