@@ -5,14 +5,16 @@
 # and one closing line "N passed, N failed[, N skipped]" summing them all.
 # A failed step is counted and reported; later steps that do not need it
 # still run.  Exit status is non-zero if anything failed.
-. "$(dirname "$0")/lib.sh"
-. "$PROJ/harness/ktap.sh"
-
+set -euo pipefail
 t0=$(date +%s)
+# deps first: lib.sh picks the compiler (ccache) from what is installed
+"$(dirname "$0")/deps.sh"
+. "$(dirname "$0")/lib.sh"
+work_lock
+. "$PROJ/harness/ktap.sh"
 R=$WORK/results
 H=$PROJ/harness
 
-"$H/deps.sh"
 "$H/tree.sh"
 rm -rf "$R"; mkdir -p "$R"
 

@@ -3,5 +3,6 @@
 # Remove this IMPL's tree, build directories and logs (not ccache, not the
 # unpacked Debian tree).
 . "$(dirname "$0")/lib.sh"
+work_lock
 stage "removing $WORK"
 locked rm -rf "$WORK"

@@ -4,6 +4,7 @@
 # Exit status 0 only if the demo printed PASS, the VM ran to its end and the
 # kernel log has no complaints.
 . "$(dirname "$0")/lib.sh"
+work_lock
 . "$PROJ/harness/ktap.sh"
 
 "$PROJ/harness/initramfs.sh"

@@ -97,6 +97,21 @@ locked() {
 	fi
 }
 
+# work_lock: take this tree's lock ($WORK/.lock) for the rest of the
+# script, so two runs on the same IMPL/KDIR (say, two checkouts both running
+# make check) take turns instead of overwriting each other's tree, builds
+# and VM logs.  Scripts started from a locked one inherit the lock.
+work_lock() {
+	[ "${DMABUF_WORK_LOCKED:-}" = "$WORK" ] && return 0
+	mkdir -p "$WORK"
+	exec 8>>"$WORK/.lock"
+	if ! flock -n 8; then
+		note "waiting for another run using $WORK"
+		flock 8
+	fi
+	export DMABUF_WORK_LOCKED=$WORK
+}
+
 # kmake DIR ARGS...: make in the per-impl tree with our compiler settings.
 kmake() {
 	local out=$1; shift

@@ -6,6 +6,7 @@
 # (WARNING, BUG, lockdep, refcount, Oops, ...) on the console fails the run.
 # Writes "name passed failed skipped" lines to $WORK/results/vm.
 . "$(dirname "$0")/lib.sh"
+work_lock
 . "$PROJ/harness/ktap.sh"
 
 res=$WORK/results/vm
@@ -50,7 +51,7 @@ for ktap in "$out"/suites/*.ktap; do
 	fi
 	note "$(printf '%-28s %4d passed %3d failed %3d skipped%s' "vm/$name" "$p" "$f" "$s" "$why")"
 	if [ "$f" -gt 0 ]; then
-		grep -E '^ *not ok|# .*(FAIL|fail|Expected|ASSERT)' "$ktap" | grep -v '# SKIP' | head -n 15 | sed 's/^/      /' >&2 || true
+		grep -E '^ *not ok|FAILED|check failed' "$ktap" | grep -v '# SKIP' | head -n 15 | sed 's/^/      /' >&2 || true
 		total_fail=$((total_fail + f))
 	fi
 	echo "vm/$name $p $f $s" >>"$res"

@@ -1,0 +1,193 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Shared helpers for the quality gates (harness/gates.d/*.sh).  Source it.
+#
+# Environment (set by harness/check.sh, or by harness/gates/run.sh):
+#   PROJ KSRC WORK CACHE IMPL LOGDIR BUILD_X86 BUILD_UML KCC
+# The gates read the project's files from the prepared tree KSRC (so paths
+# are the kernel's: drivers/dma-buf/dma-buf.c, include/linux/dma-buf.h...),
+# and keep their caches and build directories under $WORK.
+
+set -euo pipefail
+
+: "${PROJ:?PROJ not set (run the gates through make check or harness/gates/run.sh)}"
+: "${KSRC:?}" "${WORK:?}" "${CACHE:?}"
+KCC=${KCC:-gcc}
+LOGDIR=${LOGDIR:-$WORK/logs}
+BUILD_X86=${BUILD_X86:-$WORK/build-x86}
+GATES=$PROJ/harness/gates
+GSTATE=$WORK/gates		# per-gate caches
+LOCK=$CACHE/build.lock
+JOBS=${JOBS:-2}
+mkdir -p "$GSTATE" "$LOGDIR"
+
+# Kernel makes must not inherit the harness make's flags or variables.
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
+
+# ccache as the harness sets it up (a gate may be run on its own).
+export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$WORK}
+export CCACHE_NOHASHDIR=1
+export CCACHE_SLOPPINESS=${CCACHE_SLOPPINESS:-time_macros}
+
+# The project's files, by their path in the tree (the overlay map of
+# harness/overlay.sh, IMPL=ours).
+#   OUR_C:     C sources and private headers of the core and of kunit/
+#   OUR_HDRS:  the public headers
+#   OUR_BUILD: Kconfig and Makefiles
+our_files() {
+	local f
+	OUR_C=() OUR_HDRS=() OUR_BUILD=()
+	for f in "$PROJ"/*.c "$PROJ"/*.h; do
+		[ -f "$f" ] && OUR_C+=("drivers/dma-buf/$(basename "$f")")
+	done
+	for f in "$PROJ"/kunit/*.c "$PROJ"/kunit/*.h; do
+		[ -f "$f" ] && OUR_C+=("drivers/dma-buf/kunit/$(basename "$f")")
+	done
+	for f in include/linux/dma-buf.h include/uapi/linux/dma-buf.h; do
+		[ -f "$PROJ/$f" ] && OUR_HDRS+=("$f")
+	done
+	for f in Kconfig Makefile kunit/Makefile; do
+		[ -f "$PROJ/$f" ] && OUR_BUILD+=("drivers/dma-buf/$f")
+	done
+	return 0
+}
+our_files
+
+# The project path of a tree path (for messages and the cleanroom split).
+proj_path() {
+	case "$1" in
+	drivers/dma-buf/*) echo "${1#drivers/dma-buf/}" ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# An extended regex matching a compiler/sparse diagnostic located in one of
+# our files, whatever prefix the build put before the path (../src/, an
+# absolute path, nothing):  PATH:LINE[:COL]: warning|error
+ours_diag_re() {
+	local alt="" f
+	for f in "${OUR_C[@]}" "${OUR_HDRS[@]}"; do
+		alt+="${alt:+|}${f//./\\.}"
+	done
+	printf '^([^ :]*/)?(%s):[0-9]+(:[0-9]+)?: (warning|error)' "$alt"
+}
+# Any diagnostic (ours or not), same shape.
+ANY_DIAG_RE='^[^ :]+:[0-9]+(:[0-9]+)?: (warning|error)'
+
+# The tree must hold the project's current files, or the gates would judge
+# stale copies.  harness/check.sh runs tree.sh first; run.sh does too.
+require_fresh_tree() {
+	local f stale=()
+	[ -f "$KSRC/Makefile" ] || { echo "error: no tree at $KSRC (run 'make tree')"; exit 1; }
+	for f in "${OUR_C[@]}" "${OUR_HDRS[@]}" "${OUR_BUILD[@]}"; do
+		cmp -s "$PROJ/$(proj_path "$f")" "$KSRC/$f" || stale+=("$f")
+	done
+	if [ ${#stale[@]} -gt 0 ]; then
+		echo "error: the tree $KSRC is out of date for: ${stale[*]}"
+		echo "run 'make tree' (or harness/gates/run.sh, which does) first"
+		exit 1
+	fi
+}
+
+# locked CMD...: run CMD holding the machine-wide build lock (unless the
+# caller already holds it).
+locked() {
+	if [ -n "${DMABUF_LOCK_HELD:-}" ]; then
+		"$@"
+	else
+		(
+			flock 9
+			export DMABUF_LOCK_HELD=1
+			"$@"
+		) 9>>"$LOCK"
+	fi
+}
+
+# hash_of FILES...: one checksum of the files' names and contents.
+hash_of() {
+	local f
+	for f in "$@"; do
+		printf '%s\n' "$f"
+		if [ -f "$f" ]; then cat "$f"; else echo "<missing>"; fi
+	done | sha256sum | cut -c1-32
+}
+
+# apt_install PKG...: install missing Debian packages (a fresh machine).
+apt_install() {
+	local missing=() p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	local sudo=""
+	[ "$(id -u)" = 0 ] || sudo="sudo -n"
+	echo "installing ${missing[*]} (apt-get)"
+	export DEBIAN_FRONTEND=noninteractive
+	$sudo apt-get install -y -q -o DPkg::Lock::Timeout=600 --no-install-recommends "${missing[@]}" >/dev/null ||
+	{ $sudo apt-get update -q -o DPkg::Lock::Timeout=600 >/dev/null &&
+	  $sudo apt-get install -y -q -o DPkg::Lock::Timeout=600 --no-install-recommends "${missing[@]}" >/dev/null; }
+}
+
+# gate_result NAME PASSED FINDINGS: the closing lines every gate prints.
+# Each clean unit (file, build) counts as one pass, each finding as one
+# failure.  Exit status 1 if there is any finding.
+gate_result() {
+	local name=$1 passed=$2 findings=$3
+	echo
+	echo "$name: $findings finding(s)"
+	echo "$name: $passed passed, $findings failed"
+	[ "$findings" -eq 0 ]
+}
+
+# A build directory configured like the x86_64 test kernel, for builds that
+# must not disturb $BUILD_X86 (other flags, other compiler).
+#   gate_build_dir DIR [MAKE ARGS...]
+# Copies BUILD_X86's .config when it changed, runs olddefconfig and
+# prepare (cheap when nothing changed).  Call it under `locked`.
+gate_build_dir() {
+	local dir=$1; shift
+	local src_cfg=$BUILD_X86/.config
+	if [ ! -f "$src_cfg" ]; then
+		echo "error: $src_cfg is missing; build the test kernel first ('make vm-kernel')"
+		return 1
+	fi
+	mkdir -p "$dir"
+	local stamp
+	stamp="$(hash_of "$src_cfg") $KCC $*"
+	if [ ! -f "$dir/.config" ] || [ "$(cat "$dir/.gate-config.stamp" 2>/dev/null)" != "$stamp" ]; then
+		cp "$src_cfg" "$dir/.config"
+		make -C "$KSRC" O="$dir" ARCH=x86_64 "$@" olddefconfig >/dev/null || return 1
+		echo "$stamp" >"$dir/.gate-config.stamp"
+	fi
+	make -C "$KSRC" O="$dir" ARCH=x86_64 -j"$JOBS" "$@" prepare >/dev/null
+}
+
+# The object files of our C sources (tree paths).
+our_objects() {
+	local f
+	for f in "${OUR_C[@]}"; do
+		case "$f" in *.c) echo "${f%.c}.o" ;; esac
+	done
+}
+
+# count_diags LOG NAME: print the warnings/errors of LOG that are located in
+# our files (deduplicated: a header's warning repeats for every file that
+# includes it), then those elsewhere as "not counted".  Sets DIAG_COUNT and
+# DIAG_FILES (how many of our files have one).
+count_diags() {
+	local log=$1 re mine other
+	re=$(ours_diag_re)
+	mine=$(grep -a -E "$re" "$log" | sed -E 's#^([^ :]*/)?((drivers|include)/)#\2#' | sort -u || true)
+	other=$(grep -a -E "$ANY_DIAG_RE" "$log" | grep -a -v -E "$re" | sort -u || true)
+	DIAG_COUNT=0 DIAG_FILES=0
+	if [ -n "$mine" ]; then
+		printf '%s\n' "$mine"
+		DIAG_COUNT=$(printf '%s\n' "$mine" | grep -c .)
+		DIAG_FILES=$(printf '%s\n' "$mine" | cut -d: -f1 | sort -u | grep -c .)
+	fi
+	if [ -n "$other" ]; then
+		echo "not counted (outside our files): $(printf '%s\n' "$other" | grep -c .)"
+		printf '%s\n' "$other" | head -n 20 | sed 's/^/    /'
+	fi
+	return 0
+}
