@@ -268,8 +268,8 @@ void dma_buf_stats_sync(struct dma_buf *dmabuf)
 /**
  * dma_buf_stats_kick - publish every queued buffer soon
  *
- * For paths that reveal inode numbers but hold locks that must not nest
- * outside sysfs's own, such as mmap_lock.
+ * Description: for paths that reveal inode numbers but hold locks that
+ * must not nest outside sysfs's own, such as mmap_lock.
  *
  * Context: any context.
  */

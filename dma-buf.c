@@ -364,11 +364,14 @@ static bool dma_buf_ops_valid(const struct dma_buf_ops *ops)
  *
  * Context: process context; may sleep.
  *
- * Return: the new buffer, or an ERR_PTR():
- * * -EINVAL if @exp_info has no private data or the ops lack a mandatory
- *   callback or mix pin/unpin with each other or with cache_sgt_mapping,
- * * -ENOENT if the owning module is being unloaded,
- * * -ENOMEM or another error from creating the file or the sysfs entry.
+ * Return:
+ * * the new buffer;
+ * * ERR_PTR(-EINVAL) if @exp_info has no private data or the ops lack a
+ *   mandatory callback or mix pin/unpin with each other or with
+ *   cache_sgt_mapping;
+ * * ERR_PTR(-ENOENT) if the owning module is being unloaded;
+ * * ERR_PTR(-ENOMEM) or another error from creating the file or the sysfs
+ *   entry.
  */
 struct dma_buf *dma_buf_export(const struct dma_buf_export_info *exp_info)
 {

@@ -329,6 +329,8 @@ struct dma_buf_export_info {
  * @dmabuf: the buffer
  *
  * A buffer is counted by its file; drop the reference with dma_buf_put().
+ *
+ * Context: any context; the caller must already hold a reference.
  */
 static inline void get_dma_buf(struct dma_buf *dmabuf)
 {
@@ -338,6 +340,8 @@ static inline void get_dma_buf(struct dma_buf *dmabuf)
 /**
  * dma_buf_is_dynamic - does the exporter support dynamic mappings?
  * @dmabuf: the buffer
+ *
+ * Context: any context.
  *
  * Return: true when the exporter has pin/unpin callbacks, i.e. mappings are
  * made and torn down under the reservation lock and the buffer may move.
@@ -350,6 +354,8 @@ static inline bool dma_buf_is_dynamic(struct dma_buf *dmabuf)
 /**
  * dma_buf_attachment_is_dynamic - is the importer dynamic?
  * @attach: the attachment
+ *
+ * Context: any context.
  *
  * Return: true when the importer attached with &dma_buf_attach_ops and so
  * maps under the reservation lock.
