@@ -309,6 +309,93 @@ static int t_sysfs_visible_to_other_process(void)
 	return KT_PASS;
 }
 
+/* Names of all entries now, as a sorted list of numbers. */
+static int list_entries(unsigned long *out, int max)
+{
+	struct dirent *de;
+	DIR *d = opendir(SYSFS_BUFFERS);
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d)) && n < max)
+		if (de->d_name[0] != '.')
+			out[n++] = strtoul(de->d_name, NULL, 10);
+	closedir(d);
+	return n;
+}
+
+static int listed(const unsigned long *l, int n, unsigned long ino)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (l[i] == ino)
+			return 1;
+	return 0;
+}
+
+/*
+ * A reader that only walks the directory (as a "total exported memory"
+ * counter does) must find every buffer whose fd has been handed out, even
+ * if nobody ever asked the fd for its inode number.  The exporting process
+ * here never calls fstat() or reads fdinfo on its buffers.
+ */
+#define WALK_ONLY_BUFS 5
+static int t_sysfs_listed_without_fd_lookup(void)
+{
+	static unsigned long before[4096], after[4096];
+	int to_child[2], to_parent[2], nb, na, i, fresh = 0, st;
+	char c = 'x', why[256];
+	pid_t pid;
+
+	NEED_STATS();
+	KT_OK(pipe(to_child));
+	KT_OK(pipe(to_parent));
+	nb = list_entries(before, 4096);
+	KT_CHECK(nb >= 0, "cannot list " SYSFS_BUFFERS);
+	pid = fork();
+	KT_OK(pid);
+	if (pid == 0) {
+		int fds[WALK_ONLY_BUFS], k;
+
+		for (k = 0; k < WALK_ONLY_BUFS; k++)
+			if ((fds[k] = heap_alloc(3 * PAGE)) < 0)
+				_exit(1);
+		if (write(to_parent[1], &c, 1) != 1)
+			_exit(2);
+		if (read(to_child[0], &c, 1) != 1)
+			_exit(3);
+		for (k = 0; k < WALK_ONLY_BUFS; k++)
+			close(fds[k]);
+		if (write(to_parent[1], &c, 1) != 1)
+			_exit(4);
+		_exit(0);
+	}
+	KT_CHECK(read(to_parent[0], &c, 1) == 1, "child could not allocate");
+	na = list_entries(after, 4096);
+	for (i = 0; i < na; i++) {
+		if (listed(before, nb, after[i]))
+			continue;
+		if (entry_matches(after[i], "system", 3 * PAGE, why, sizeof(why)))
+			fresh++;
+		else
+			kt_diag("new entry: %s", why);
+	}
+	KT_CHECK(write(to_child[1], &c, 1) == 1, "pipe");
+	KT_CHECK(read(to_parent[0], &c, 1) == 1, "pipe");
+	waitpid(pid, &st, 0);
+	KT_CHECK(fresh == WALK_ONLY_BUFS,
+		 "%d of the other process's %d buffers listed right after export",
+		 fresh, WALK_ONLY_BUFS);
+	na = list_entries(after, 4096);
+	for (i = 0; i < na; i++)
+		KT_CHECK(listed(before, nb, after[i]),
+			 "entry %lu still listed after the buffers were closed",
+			 after[i]);
+	return KT_PASS;
+}
+
 /*
  * A reader holding an attribute open while the buffer goes away: reading
  * afterwards must not crash or show garbage (6.1 answers ENODEV).
@@ -639,6 +726,7 @@ static const struct kt_case cases[] = {
 	{ "sysfs_entry_follows_last_reference", t_sysfs_entry_follows_last_reference },
 	{ "sysfs_inode_numbers_not_reused", t_sysfs_inode_numbers_not_reused },
 	{ "sysfs_visible_to_other_process", t_sysfs_visible_to_other_process },
+	{ "sysfs_listed_without_fd_lookup", t_sysfs_listed_without_fd_lookup },
 	{ "sysfs_open_attribute_outlives_buffer", t_sysfs_open_attribute_outlives_buffer },
 	{ "sysfs_no_uevents", t_sysfs_no_uevents },
 	{ "sysfs_walk_while_exporting", t_sysfs_walk_while_exporting },

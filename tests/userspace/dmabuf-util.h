@@ -368,11 +368,14 @@ static inline ssize_t fd_link(int fd, char *out, size_t len)
  */
 static inline int bufinfo_line(unsigned long ino, char *out, size_t len)
 {
-	static char text[1 << 20];
-	char *line, *save = NULL;
+	const size_t tlen = 1 << 20;
+	char *text = malloc(tlen), *line, *save = NULL;
+	int found = 1;
 
-	if (read_text(BUFINFO_PATH, text, sizeof(text)) < 0)
+	if (!text || read_text(BUFINFO_PATH, text, tlen) < 0) {
+		free(text);
 		return -1;
+	}
 	for (line = strtok_r(text, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		/* size flags mode count exp_name ino name, tab separated */
@@ -386,10 +389,12 @@ static inline int bufinfo_line(unsigned long ino, char *out, size_t len)
 		if (n >= 6 && strtoul(f[5], NULL, 10) == ino &&
 		    f[0][0] >= '0' && f[0][0] <= '9') {
 			snprintf(out, len, "%s", line);
-			return 0;
+			found = 0;
+			break;
 		}
 	}
-	return 1;
+	free(text);
+	return found;
 }
 
 /* Lowest free descriptor number right now. */
