@@ -599,7 +599,8 @@ static int interrupted_sync(int restart, int *err, long long *ms)
 	sa.sa_flags = restart ? SA_RESTART : 0;
 	sigaction(SIGALRM, &sa, NULL);
 	alarms = 0;
-	pid = signal_later(tl, 600);
+	/* the fence comes long after the 100 ms alarm, even on a loaded host */
+	pid = signal_later(tl, 1500);
 	t0 = kt_now_ns();
 	setitimer(ITIMER_REAL, &it, NULL);
 	r = buf_sync(fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW);
@@ -624,7 +625,7 @@ static int t_sync_interrupted_wait_restarts(void)
 	KT_OK(interrupted_sync(1, &err, &ms));
 	KT_CHECK(alarms == 1, "signal handler ran %d times", (int)alarms);
 	KT_CHECK(err == 0, "SYNC failed with %s", strerror(err));
-	KT_CHECK(ms >= 500, "SYNC returned after %lld ms, before the fence", ms);
+	KT_CHECK(ms >= 1400, "SYNC returned after %lld ms, before the fence", ms);
 	return KT_PASS;
 }
 
@@ -640,7 +641,7 @@ static int t_sync_interrupted_wait_eintr(void)
 	KT_CHECK(alarms == 1, "signal handler ran %d times", (int)alarms);
 	KT_CHECK(err == EINTR, "SYNC ended with errno %d (%s), want EINTR",
 		 err, strerror(err));
-	KT_CHECK(ms < 500, "EINTR only after %lld ms", ms);
+	KT_CHECK(ms < 1400, "EINTR only after %lld ms", ms);
 	return KT_PASS;
 }
 
