@@ -6,6 +6,9 @@
 # Exceptions, each with its reason: harness/gates/checkpatch-exceptions.txt.
 # Incremental: checkpatch's output is cached per file content (and per
 # checkpatch version), so only changed files are checked again.
+# (All in a function: bash reads a script as it runs it, so editing a
+# running gate would otherwise derail it.)
+main() {
 . "$PROJ/harness/gates/lib.sh"
 require_fresh_tree
 
@@ -35,3 +38,6 @@ grep -v '^findings ' "$GSTATE/checkpatch.report" || true
 read -r _ n _ nf _ ne < <(grep '^findings ' "$GSTATE/checkpatch.report")
 [ "$ne" -gt 0 ] && echo "$ne finding(s) excused by checkpatch-exceptions.txt"
 gate_result checkpatch $(( ${#files[@]} - nf )) "$n"
+}
+main "$@"
+exit $?

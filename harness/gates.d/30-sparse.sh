@@ -9,6 +9,9 @@
 # HOSTCC as the harness, so nothing else in BUILD_X86 is rebuilt.
 # Only warnings located in our files count (those in other kernel headers
 # are shown as "not counted").
+# (All in a function: bash reads a script as it runs it, so editing a
+# running gate would otherwise derail it.)
+main() {
 . "$PROJ/harness/gates/lib.sh"
 require_fresh_tree
 command -v sparse >/dev/null || apt_install sparse
@@ -24,7 +27,7 @@ t0=$(date +%s)
 rc=0
 locked make -C "$KSRC" O="$BUILD_X86" ARCH=x86_64 CC="$KCC" HOSTCC="$KCC" -j"$JOBS" \
 	C=2 CHECK=sparse "${objs[@]}" >"$log" 2>&1 || rc=$?
-echo "sparse over ${#objs[@]} objects: $(( $(date +%s) - t0 ))s (log: $log)"
+echo "sparse over ${#objs[@]} objects: $(since "$t0") (log: $log)"
 count_diags "$log"
 if [ $rc != 0 ]; then
 	tail -n 20 "$log"
@@ -32,3 +35,6 @@ if [ $rc != 0 ]; then
 	DIAG_COUNT=$(( DIAG_COUNT + 1 ))
 fi
 gate_result sparse $(( ${#objs[@]} - DIAG_FILES )) "$DIAG_COUNT"
+}
+main "$@"
+exit $?

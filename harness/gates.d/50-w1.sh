@@ -5,6 +5,9 @@
 # mix with the test kernel's).  Our objects are removed first so every one
 # is compiled and its warnings shown; ccache replays unchanged ones in no
 # time.  W=1 also runs kernel-doc over each compiled file.
+# (All in a function: bash reads a script as it runs it, so editing a
+# running gate would otherwise derail it.)
+main() {
 . "$PROJ/harness/gates/lib.sh"
 require_fresh_tree
 
@@ -19,7 +22,7 @@ build() {
 t0=$(date +%s)
 rc=0
 locked build >"$log" 2>&1 || rc=$?
-echo "W=1 build of ${#objs[@]} objects: $(( $(date +%s) - t0 ))s (log: $log)"
+echo "W=1 build of ${#objs[@]} objects: $(since "$t0") (log: $log)"
 count_diags "$log"
 if [ $rc != 0 ]; then
 	tail -n 20 "$log"
@@ -27,3 +30,6 @@ if [ $rc != 0 ]; then
 	DIAG_COUNT=$(( DIAG_COUNT + 1 ))
 fi
 gate_result w1 $(( ${#objs[@]} - DIAG_FILES )) "$DIAG_COUNT"
+}
+main "$@"
+exit $?

@@ -5,6 +5,9 @@
 # options), in its own build directory $WORK/build-clang.  clang, lld and
 # llvm are installed from Debian when missing.  Objects are removed first so
 # every file is compiled (ccache replays unchanged ones).
+# (All in a function: bash reads a script as it runs it, so editing a
+# running gate would otherwise derail it.)
+main() {
 . "$PROJ/harness/gates/lib.sh"
 require_fresh_tree
 for t in clang ld.lld llvm-ar llvm-nm llvm-objcopy; do
@@ -25,7 +28,7 @@ build() {
 t0=$(date +%s)
 rc=0
 locked build >"$log" 2>&1 || rc=$?
-echo "LLVM=1 W=1 build of ${#objs[@]} objects: $(( $(date +%s) - t0 ))s, $(head -n1 "$log") (log: $log)"
+echo "LLVM=1 W=1 build of ${#objs[@]} objects: $(since "$t0"), $(head -n1 "$log") (log: $log)"
 count_diags "$log"
 if [ $rc != 0 ]; then
 	tail -n 20 "$log"
@@ -33,3 +36,6 @@ if [ $rc != 0 ]; then
 	DIAG_COUNT=$(( DIAG_COUNT + 1 ))
 fi
 gate_result clang $(( ${#objs[@]} - DIAG_FILES )) "$DIAG_COUNT"
+}
+main "$@"
+exit $?

@@ -19,6 +19,9 @@
 #    a finding, which Sphinx would not report;
 #  - scripts/get_abi.pl validate on the ABI file.
 # Result cached by the content of every input; Sphinx itself needs ~10 s.
+# (All in a function: bash reads a script as it runs it, so editing a
+# running gate would otherwise derail it.)
+main() {
 . "$PROJ/harness/gates/lib.sh"
 require_fresh_tree
 command -v sphinx-build >/dev/null || apt_install python3-sphinx
@@ -39,24 +42,25 @@ if [ ${#rsts[@]} -eq 0 ] && [ ${#abis[@]} -eq 0 ]; then
 	exit 1
 fi
 for f in "${rsts[@]}" "${abis[@]}"; do
-	cmp -s "$PROJ/$f" "$KSRC/$f" || { echo "error: $KSRC/$f is out of date; run 'make tree'"; exit 1; }
+	[ -f "$KSRC/$f" ] || { echo "error: $KSRC/$f is missing; run 'make tree'"; exit 1; }
+	cmp -s "$PROJ/$f" "$KSRC/$f" || echo "note: $f changed since the tree was made (judging the tree's copy)"
 done
 
-# Directives first: they also tell which sources the pages read.
-python3 "$GATES/kernel-doc-directives.py" "$KSRC" "${rsts[@]}" --ours "${OUR_C[@]}" >"$D/directives.out"
-mapfile -t used < <(sed -n 's/^uses //p' "$D/directives.out" | sort -u)
+# The sources the pages pull kernel-doc from.
+mapfile -t used < <(cd "$KSRC" && sed -n 's/^\.\.[[:space:]]*kernel-doc::[[:space:]]*//p' "${rsts[@]}" | sort -u)
 
 key=$( {
 	sphinx-build --version
-	cat "${BASH_SOURCE[0]}"
+	cat "${BASH_SOURCE[0]}" "$GATES/kernel-doc-directives.py"
 	cd "$KSRC"
 	hash_of "${rsts[@]}" "${abis[@]}" "${used[@]}" Documentation/conf.py scripts/kernel-doc \
 		scripts/get_abi.pl $(find Documentation/sphinx -name '*.py' | sort)
 } | sha256sum | cut -c1-32)
 
-if [ "$(cat "$D/key" 2>/dev/null)" = "$key" ] && [ -f "$D/sphinx.out" ]; then
+if [ "$(cat "$D/key" 2>/dev/null)" = "$key" ] && [ -f "$D/sphinx.out" ] && [ -f "$D/directives.out" ]; then
 	echo "docs: inputs unchanged since the last run, reusing its result"
 else
+	python3 "$GATES/kernel-doc-directives.py" "$KSRC" "${rsts[@]}" --ours "${OUR_C[@]}" >"$D/directives.out"
 	rm -rf "$D/src" "$D/out" "$D/doctrees" "$D/key"
 	mkdir -p "$D/src"
 	# get_abi.pl skips every path with a "/." in it (~/.cache...), so the
@@ -138,3 +142,6 @@ pages=$(( ${#rsts[@]} + ${#abis[@]} ))
 passed=$(( ndir + pages - findings ))
 [ "$passed" -lt 0 ] && passed=0
 gate_result docs "$passed" "$findings"
+}
+main "$@"
+exit $?
