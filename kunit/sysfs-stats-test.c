@@ -15,6 +15,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/jiffies.h>
+#include <linux/stat.h>
 #include <linux/string.h>
 
 #include "dummy-exporter.h"
@@ -41,13 +42,21 @@ static char *entry_path(struct kunit *test, struct dummy_exporter *d,
 				  ino_of(d), file ? "/" : "", file ?: "");
 }
 
-/* A buffer as userspace gets it: exported and given a descriptor. */
+/*
+ * A buffer as a userspace reader of the statistics meets it: exported,
+ * given a descriptor, and its inode number learned with fstat() (the
+ * number names the entry, so a reader has to learn it somehow first).
+ */
 static struct dummy_exporter *export_with_fd(struct kunit *test,
 					     const struct dummy_config *cfg)
 {
 	struct dummy_exporter *d = dummy_export(test, cfg);
+	struct kstat stat;
 
 	KUNIT_ASSERT_GE(test, dummy_fd(d, O_CLOEXEC), 0);
+	KUNIT_ASSERT_EQ(test, vfs_getattr(&d->dmabuf->file->f_path, &stat,
+					  STATX_INO, AT_STATX_SYNC_AS_STAT), 0);
+	KUNIT_ASSERT_EQ(test, stat.ino, (u64)ino_of(d));
 	return d;
 }
 
@@ -283,6 +292,27 @@ static bool wait_gone(struct kunit *test, const char *path)
 	return true;
 }
 
+static bool wait_present(struct kunit *test, const char *path)
+{
+	unsigned long timeout = jiffies + DMABUF_TEST_RELEASE_TIMEOUT * HZ;
+
+	while (!path_exists(test, path)) {
+		if (time_after(jiffies, timeout))
+			return false;
+		usleep_range(1000, 2000);
+	}
+	return true;
+}
+
+static void sysfs_stats_entry_appears_unasked(struct kunit *test)
+{
+	struct dummy_exporter *d = dummy_export(test, NULL);
+
+	/* Nobody asks for the inode number: listed soon all the same. */
+	KUNIT_ASSERT_GE(test, dummy_fd(d, O_CLOEXEC), 0);
+	KUNIT_EXPECT_TRUE(test, wait_present(test, entry_path(test, d, NULL)));
+}
+
 static void sysfs_stats_entry_removed_on_release(struct kunit *test)
 {
 	struct dummy_exporter *d = export_with_fd(test, NULL);
@@ -351,6 +381,7 @@ static struct kunit_case dma_buf_sysfs_stats_cases[] = {
 	KUNIT_CASE(sysfs_stats_size),
 	KUNIT_CASE(sysfs_stats_files_read_only),
 	KUNIT_CASE(sysfs_stats_entry_per_buffer),
+	KUNIT_CASE(sysfs_stats_entry_appears_unasked),
 	KUNIT_CASE(sysfs_stats_entry_removed_on_release),
 	KUNIT_CASE(sysfs_stats_open_file_outlives_buffer),
 	KUNIT_CASE(sysfs_stats_numbers_not_reused),
