@@ -17,7 +17,7 @@ export IMPL KDIR V DMABUF_CACHE
 H := harness
 
 .PHONY: help deps tree kunit vm-kernel initramfs vm-test demo check \
-	install format-patch clean distclean
+	install format-patch clean distclean bench
 
 help:
 	@sed -n 's/^#   //p' $(H)/host.mk
@@ -49,6 +49,10 @@ demo: tree
 
 check:
 	@$(H)/check.sh
+
+# Cost of CONFIG_DMABUF_SYSFS_STATS on our core and on the original.
+bench:
+	@$(H)/bench.sh
 
 install:
 	@$(H)/install.sh

@@ -10,7 +10,7 @@
 work_lock
 
 mode=${1:-test}
-kernel=$BUILD_X86/arch/x86/boot/bzImage
+kernel=${VM_KERNEL:-$BUILD_X86/arch/x86/boot/bzImage}
 initrd=$VMDIR/initramfs.cpio.gz
 out=$VMDIR/$mode
 [ -f "$kernel" ] || die "no kernel at $kernel; run 'make vm-kernel IMPL=$IMPL'"
@@ -19,7 +19,7 @@ command -v qemu-system-x86_64 >/dev/null ||
 	die "qemu-system-x86_64 not found; run 'make deps' (installs qemu-system-x86)"
 
 case "$mode" in
-demo) timeout_s=${VM_TIMEOUT:-600} ;;
+demo|bench) timeout_s=${VM_TIMEOUT:-600} ;;
 *)    timeout_s=${VM_TIMEOUT:-2400} ;;
 esac
 
