@@ -538,7 +538,8 @@ static int is_released(struct shared *sh, unsigned long upto, unsigned long ino)
 }
 
 struct walk_stats {
-	long walks, entries, complete, vanished, half, bad_text, stale;
+	long walks, entries, complete, vanished, half, half_new, half_dying;
+	long bad_text, stale, foreign;
 	long fd_checked, fd_mismatch;
 	char why[512];
 };
@@ -558,10 +559,32 @@ static void check_listed(struct walk_stats *w, unsigned long ino)
 		if (!entry_exists(ino)) {
 			w->vanished++;
 		} else {
+			/*
+			 * A directory without its files: watch it for a while
+			 * to tell one being made (it fills in) from one being
+			 * removed (it goes away).
+			 */
+			int k, made = 0, gone = 0;
+
+			for (k = 0; k < 50 && !made && !gone; k++) {
+				kt_sleep_ms(2);
+				if (!entry_exists(ino))
+					gone = 1;
+				else if (!entry_read(ino, "exporter_name", e, sizeof(e)) &&
+					 !entry_read(ino, "size", s, sizeof(s)))
+					made = 1;
+			}
 			w->half++;
+			if (made)
+				w->half_new++;
+			if (gone)
+				w->half_dying++;
 			snprintf(w->why, sizeof(w->why),
-				 "entry %lu listed without %s", ino,
-				 re ? "exporter_name" : "size");
+				 "entry %lu listed without %s (%s)", ino,
+				 re ? "exporter_name" : "size",
+				 made ? "it filled in later: being made" :
+				 gone ? "it went away: being removed" :
+				 "it stayed so");
 		}
 		return;
 	}
@@ -651,8 +674,17 @@ static int run_walker(struct walk_stats *w)
 		while ((de = readdir(d))) {
 			unsigned long ino;
 
-			if (de->d_name[0] == '.')
+			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 				continue;
+			/* readers parse every name as an inode number */
+			if (strspn(de->d_name, "0123456789") != strlen(de->d_name) ||
+			    de->d_name[0] == '0') {
+				w->foreign++;
+				snprintf(w->why, sizeof(w->why),
+					 "entry '%.200s' is not an inode number",
+					 de->d_name);
+				continue;
+			}
 			ino = strtoul(de->d_name, NULL, 10);
 			if (is_released(sh, before, ino)) {
 				w->stale++;
@@ -668,11 +700,14 @@ static int run_walker(struct walk_stats *w)
 	sh->stop = 1;
 	for (i = 0; i < WORKERS; i++)
 		waitpid(sh->pids[i], NULL, 0);
-	kt_diag("%ld walks, %ld entries: %ld complete, %ld vanished, %ld half, "
-		"%ld bad text, %ld stale; %ld fds cross-checked, %ld mismatched; "
+	kt_diag("%ld walks, %ld entries: %ld complete, %ld vanished, "
+		"%ld half (%ld being made, %ld being removed), "
+		"%ld bad text, %ld stale, %ld foreign names; "
+		"%ld fds cross-checked, %ld mismatched; "
 		"%ld+%ld exports, %lu releases",
 		w->walks, w->entries, w->complete, w->vanished, w->half,
-		w->bad_text, w->stale, w->fd_checked, w->fd_mismatch,
+		w->half_new, w->half_dying,
+		w->bad_text, w->stale, w->foreign, w->fd_checked, w->fd_mismatch,
 		sh->exports[0], sh->exports[1], sh->nreleased);
 	if (w->why[0])
 		kt_diag("last problem: %s", w->why);
@@ -683,7 +718,8 @@ static int run_walker(struct walk_stats *w)
 /*
  * The contract every core must keep: a buffer whose fd userspace holds is
  * listed, complete and consistent with fdinfo; released buffers are not
- * listed; whatever is read is well-formed.
+ * listed; every name is an inode number and whatever is read is
+ * well-formed.
  */
 static int t_sysfs_walk_while_exporting(void)
 {
@@ -696,13 +732,16 @@ static int t_sysfs_walk_while_exporting(void)
 		 w.fd_mismatch);
 	KT_CHECK(w.stale == 0, "%ld released buffers still listed", w.stale);
 	KT_CHECK(w.bad_text == 0, "%ld malformed entries", w.bad_text);
+	KT_CHECK(w.foreign == 0, "%ld names that are not inode numbers", w.foreign);
 	return KT_PASS;
 }
 
 /*
- * Stricter: no listed directory ever lacks its files.  6.1 creates the
- * directory before its attributes, so a walker can catch it half-made; a
- * core that publishes entries whole passes this always.
+ * Stricter: no listed directory ever lacks its files, neither while it is
+ * being made nor while it is being removed.  6.1 adds a buffer's directory
+ * before its files and removes the files before the directory, so a walker
+ * catches it half-made now and then; a core that adds and removes entries
+ * whole passes this always.
  */
 static int t_sysfs_walk_no_half_entries_beyond_upstream(void)
 {
@@ -711,7 +750,9 @@ static int t_sysfs_walk_no_half_entries_beyond_upstream(void)
 	NEED_STATS();
 	KT_OK(run_walker(&w));
 	KT_CHECK(w.walks > 0 && w.entries > 0, "the walk saw nothing");
-	KT_CHECK(w.half == 0, "%ld half-made entries", w.half);
+	KT_CHECK(w.half == 0, "%ld entries listed without their files "
+		 "(%ld being made, %ld being removed)", w.half, w.half_new,
+		 w.half_dying);
 	return KT_PASS;
 }
 
