@@ -42,9 +42,8 @@
  *
  * So a reader that got a buffer's inode number from the buffer's
  * descriptor finds its directory.  A buffer released before anybody
- * looked, the common case, never costs a sysfs operation.  A numbered
- * directory is complete: it is made under a hidden name and renamed.  A
- * published directory is removed before the buffer's memory is released,
+ * looked, the common case, never costs a sysfs operation.  A published
+ * directory is removed before the buffer's memory is released,
  * and its files read the entry's own copies of name and size, so a reader
  * holding one open never reaches a freed buffer.
  */
@@ -158,39 +157,27 @@ static const struct kset_uevent_ops dma_buf_stats_uevent_ops = {
 };
 
 /*
- * Make the directory of a queued entry.  sysfs creates a directory before
- * the files in it, so the directory is born under a dot-name, which the
- * readers of buffers/ skip, and renamed to the inode number once complete:
- * a reader never finds a numbered directory without its files.  On failure
- * the buffer stays unlisted, which is logged once; losing a statistic is
- * better than failing an export that has long succeeded.
+ * Make the directory of a queued entry, named by the inode number from the
+ * start: readers parse every name in buffers/ as one.  On failure the
+ * buffer stays unlisted, which is logged once; losing a statistic is better
+ * than failing an export that has long succeeded.
  */
 static void stats_publish(struct dma_buf_sysfs_entry *entry)
 {
-	char name[24];
 	int ret;
 
 	lockdep_assert_held(&stats_lock);
 
 	list_del_init(&entry->pending);
 
-	ret = kobject_add(&entry->kobj, NULL, ".%lu", entry->ino);
-	if (ret)
-		goto err_warn;
-
-	snprintf(name, sizeof(name), "%lu", entry->ino);
-	ret = kobject_rename(&entry->kobj, name);
-	if (ret)
-		goto err_del;
+	ret = kobject_add(&entry->kobj, NULL, "%lu", entry->ino);
+	if (ret) {
+		pr_warn_once("dma-buf: no sysfs entry for buffer %lu: %d\n",
+			     entry->ino, ret);
+		return;
+	}
 
 	WRITE_ONCE(entry->published, true);
-	return;
-
-err_del:
-	kobject_del(&entry->kobj);
-err_warn:
-	pr_warn_once("dma-buf: no sysfs entry for buffer %lu: %d\n",
-		     entry->ino, ret);
 }
 
 static void stats_publish_pending(struct work_struct *work)
