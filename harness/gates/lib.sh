@@ -159,8 +159,8 @@ gate_result() {
 # A build directory configured like the x86_64 test kernel, for builds that
 # must not disturb $BUILD_X86 (other flags, other compiler).
 #   gate_build_dir DIR [MAKE ARGS...]
-# Copies BUILD_X86's .config when it changed, runs olddefconfig and
-# prepare (cheap when nothing changed).  Call it under `locked`.
+# Copies BUILD_X86's .config and runs olddefconfig, when that .config or
+# the arguments changed.  Call it under `locked`.
 gate_build_dir() {
 	local dir=$1; shift
 	local src_cfg=$BUILD_X86/.config
@@ -176,7 +176,7 @@ gate_build_dir() {
 		make -C "$KSRC" O="$dir" ARCH=x86_64 "$@" olddefconfig >/dev/null || return 1
 		echo "$stamp" >"$dir/.gate-config.stamp"
 	fi
-	make -C "$KSRC" O="$dir" ARCH=x86_64 -j"$JOBS" "$@" prepare >/dev/null
+	# (no `make prepare`: building single objects prepares the tree anyway)
 }
 
 # The object files of our C sources (tree paths).

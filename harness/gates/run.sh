@@ -11,6 +11,9 @@
 # gate's time follows.  Exit status non-zero if any gate failed.
 . "$(dirname "$0")/../lib.sh"
 [ "$IMPL" = ours ] || die "the gates judge the project's own code: IMPL=ours only"
+# Hold this tree's lock, as make check does, so no other run rewrites the
+# tree under the gates.
+if declare -F work_lock >/dev/null; then work_lock; fi
 "$PROJ/harness/tree.sh" >/dev/null
 
 want=("$@")
