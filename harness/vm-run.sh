@@ -52,7 +52,8 @@ fi
 if ! grep -q '^#### VM-DONE' "$out/results.log"; then
 	echo "---- last lines of $out/console.log ----" >&2
 	tail -n 30 "$out/console.log" >&2
-	echo "error: the VM stopped before its job ended (qemu status $rc); kernel log: $out/console.log" >&2
+	why=$(grep -m1 -i 'terminating on signal\|error' "$out/qemu.log" || true)
+	echo "error: the VM stopped before its job ended (qemu status $rc${why:+: $why}); kernel log: $out/console.log" >&2
 	exit 1
 fi
 note "VM finished in $(elapsed "$t0")"
