@@ -6,6 +6,7 @@
 #   KDIR a git checkout: the series applies on its HEAD.
 #   KDIR plain files:    the base commit holds KDIR's versions of the files
 #                        the series touches.
+DMABUF_NO_WORKDIR=1
 . "$(dirname "$0")/lib.sh"
 . "$PROJ/harness/overlay.sh"
 

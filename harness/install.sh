@@ -3,6 +3,7 @@
 # make install KDIR=<tree>: copy the project into the user's 6.1 tree
 # (the IMPL=ours overlay: drivers/dma-buf/, include/, Documentation/).
 # This is the one target that writes to KDIR, and only when asked.
+DMABUF_NO_WORKDIR=1
 . "$(dirname "$0")/lib.sh"
 . "$PROJ/harness/overlay.sh"
 
