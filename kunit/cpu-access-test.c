@@ -248,6 +248,22 @@ static void vmap_returns_exporter_mapping(struct kunit *test)
 	dma_buf_vunmap(d->dmabuf, &map);
 }
 
+static void vmap_iomem_mapping_passed_through(struct kunit *test)
+{
+	struct dummy_exporter *d = dummy_export(test, NULL);
+	struct iosys_map map, again;
+
+	d->vmap_iomem = true;
+	KUNIT_ASSERT_EQ(test, dma_buf_vmap(d->dmabuf, &map), 0);
+	KUNIT_EXPECT_TRUE(test, map.is_iomem);
+	KUNIT_EXPECT_PTR_EQ(test, (void __force *)map.vaddr_iomem, d->backing);
+	KUNIT_ASSERT_EQ(test, dma_buf_vmap(d->dmabuf, &again), 0);
+	KUNIT_EXPECT_TRUE(test, iosys_map_is_equal(&map, &again));
+	dma_buf_vunmap(d->dmabuf, &again);
+	dma_buf_vunmap(d->dmabuf, &map);
+	KUNIT_EXPECT_TRUE(test, d->vunmap_map.is_iomem);
+}
+
 static void vmap_exporter_under_buffer_lock(struct kunit *test)
 {
 	struct dummy_exporter *d = dummy_export(test, NULL);
@@ -353,6 +369,7 @@ static void vmap_counter_tracks_nesting(struct kunit *test)
 
 static struct kunit_case dma_buf_vmap_cases[] = {
 	KUNIT_CASE(vmap_returns_exporter_mapping),
+	KUNIT_CASE(vmap_iomem_mapping_passed_through),
 	KUNIT_CASE(vmap_exporter_under_buffer_lock),
 	KUNIT_CASE(vmap_nested_calls_exporter_once),
 	KUNIT_CASE(vunmap_calls_exporter_on_last),

@@ -52,7 +52,7 @@ static char *buffer_line(struct kunit *test, struct dummy_exporter *d,
 	return dmabuf_test_printf(test,
 				  "%08zu\t%08x\t%08x\t%08ld\t%s\t%08lu\t<none>\n",
 				  d->dmabuf->size, file->f_flags,
-				  (unsigned int)file->f_mode, refs,
+				  (__force unsigned int)file->f_mode, refs,
 				  d->dmabuf->exp_name, ino_of(d));
 }
 

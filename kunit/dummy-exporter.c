@@ -208,7 +208,10 @@ static int dummy_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
 		return d->fail[DUMMY_VMAP];
 	if (!d->backing)
 		return -ENOMEM;
-	iosys_map_set_vaddr(map, d->backing);
+	if (d->vmap_iomem)
+		iosys_map_set_vaddr_iomem(map, (void __iomem __force *)d->backing);
+	else
+		iosys_map_set_vaddr(map, d->backing);
 	d->vmapped++;
 	return 0;
 }

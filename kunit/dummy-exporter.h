@@ -94,6 +94,8 @@ struct dummy_exporter {
 	int fail[DUMMY_NR_OPS];
 	/* map_dma_buf returns NULL instead of a table. */
 	bool map_returns_null;
+	/* vmap hands out the backing store as I/O memory. */
+	bool vmap_iomem;
 	/* Called at the start of each callback when set. */
 	void (*hook)(struct dummy_exporter *d, enum dummy_op op);
 	void *hook_data;

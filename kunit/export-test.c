@@ -21,6 +21,7 @@
 #include <linux/string.h>
 
 #include "dummy-exporter.h"
+#include "test-fence.h"
 #include "test-util.h"
 
 /* dma_buf_export */
@@ -149,6 +150,37 @@ static void release_keeps_given_resv(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, dma_resv_reserve_fences(resv, 1), 0);
 	dma_resv_unlock(resv);
 	dma_resv_fini(resv);
+}
+
+static void release_drops_fences(struct kunit *test)
+{
+	struct dummy_exporter *d = dummy_export(test, NULL);
+	struct test_fence *w, *r;
+
+	w = test_fence_add_new(test, d->dmabuf->resv, DMA_RESV_USAGE_WRITE);
+	r = test_fence_add_new(test, d->dmabuf->resv, DMA_RESV_USAGE_READ);
+	test_fence_signal(w);
+	KUNIT_EXPECT_EQ(test, kref_read(&w->base.refcount), 2U);
+	KUNIT_EXPECT_EQ(test, kref_read(&r->base.refcount), 2U);
+
+	dummy_put(d);
+	KUNIT_ASSERT_TRUE(test, dummy_wait_released(d));
+	/* Only the test's own references are left. */
+	KUNIT_EXPECT_EQ(test, kref_read(&w->base.refcount), 1U);
+	KUNIT_EXPECT_EQ(test, kref_read(&r->base.refcount), 1U);
+}
+
+static void export_zero_size(struct kunit *test)
+{
+	struct dummy_config cfg = { .size = 0 };
+	struct dummy_exporter *d = dummy_exporter_new(test, &cfg);
+
+	/* The core does not judge the size; an empty buffer is exported. */
+	d->size = 0;
+	KUNIT_ASSERT_EQ(test, dummy_exporter_export(d), 0);
+	KUNIT_EXPECT_EQ(test, d->dmabuf->size, (size_t)0);
+	KUNIT_EXPECT_EQ(test, i_size_read(file_inode(d->dmabuf->file)),
+			(loff_t)0);
 }
 
 static void export_file_flags_filtered(struct kunit *test)
@@ -354,6 +386,8 @@ static struct kunit_case dma_buf_export_cases[] = {
 	KUNIT_CASE(export_embeds_resv),
 	KUNIT_CASE(export_uses_given_resv),
 	KUNIT_CASE(release_keeps_given_resv),
+	KUNIT_CASE(release_drops_fences),
+	KUNIT_CASE(export_zero_size),
 	KUNIT_CASE(export_file_flags_filtered),
 	KUNIT_CASE(export_read_only_file),
 	KUNIT_CASE(export_inode_size),

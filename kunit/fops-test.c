@@ -283,11 +283,14 @@ static struct poll_probe *poll_probe_new(struct kunit *test, __poll_t events)
 	return p;
 }
 
-static __poll_t do_poll(struct dummy_exporter *d, struct poll_probe *p)
+/* Poll masks as plain integers, for comparing with KUnit's macros. */
+#define EV(mask)	((__force unsigned int)(mask))
+
+static unsigned int do_poll(struct dummy_exporter *d, struct poll_probe *p)
 {
 	struct file *file = d->dmabuf->file;
 
-	return file->f_op->poll(file, p ? &p->pt : NULL);
+	return EV(file->f_op->poll(file, p ? &p->pt : NULL));
 }
 
 static void poll_idle_buffer_ready(struct kunit *test)
@@ -295,7 +298,7 @@ static void poll_idle_buffer_ready(struct kunit *test)
 	struct dummy_exporter *d = dummy_export(test, NULL);
 	struct poll_probe *p = poll_probe_new(test, EPOLLIN | EPOLLOUT);
 
-	KUNIT_EXPECT_EQ(test, do_poll(d, p), EPOLLIN | EPOLLOUT);
+	KUNIT_EXPECT_EQ(test, do_poll(d, p), EV(EPOLLIN | EPOLLOUT));
 	/* A poller is queued even when the buffer is ready. */
 	KUNIT_EXPECT_NOT_NULL(test, p->head);
 }
@@ -304,7 +307,7 @@ static void poll_without_table_reports_both(struct kunit *test)
 {
 	struct dummy_exporter *d = dummy_export(test, NULL);
 
-	KUNIT_EXPECT_EQ(test, do_poll(d, NULL), EPOLLIN | EPOLLOUT);
+	KUNIT_EXPECT_EQ(test, do_poll(d, NULL), EV(EPOLLIN | EPOLLOUT));
 }
 
 static void poll_nothing_requested(struct kunit *test)
@@ -312,7 +315,7 @@ static void poll_nothing_requested(struct kunit *test)
 	struct dummy_exporter *d = dummy_export(test, NULL);
 	struct poll_probe *p = poll_probe_new(test, 0);
 
-	KUNIT_EXPECT_EQ(test, do_poll(d, p), 0);
+	KUNIT_EXPECT_EQ(test, do_poll(d, p), 0U);
 }
 
 static void poll_only_requested_events(struct kunit *test)
@@ -321,8 +324,8 @@ static void poll_only_requested_events(struct kunit *test)
 	struct poll_probe *in = poll_probe_new(test, EPOLLIN | EPOLLPRI);
 	struct poll_probe *out = poll_probe_new(test, EPOLLOUT);
 
-	KUNIT_EXPECT_EQ(test, do_poll(d, in), EPOLLIN);
-	KUNIT_EXPECT_EQ(test, do_poll(d, out), EPOLLOUT);
+	KUNIT_EXPECT_EQ(test, do_poll(d, in), EV(EPOLLIN));
+	KUNIT_EXPECT_EQ(test, do_poll(d, out), EV(EPOLLOUT));
 }
 
 static void poll_write_fence_blocks_both(struct kunit *test)
@@ -331,7 +334,7 @@ static void poll_write_fence_blocks_both(struct kunit *test)
 	struct poll_probe *p = poll_probe_new(test, EPOLLIN | EPOLLOUT);
 
 	test_fence_add_new(test, d->dmabuf->resv, DMA_RESV_USAGE_WRITE);
-	KUNIT_EXPECT_EQ(test, do_poll(d, p), 0);
+	KUNIT_EXPECT_EQ(test, do_poll(d, p), 0U);
 }
 
 static void poll_kernel_fence_blocks_both(struct kunit *test)
@@ -340,7 +343,7 @@ static void poll_kernel_fence_blocks_both(struct kunit *test)
 	struct poll_probe *p = poll_probe_new(test, EPOLLIN | EPOLLOUT);
 
 	test_fence_add_new(test, d->dmabuf->resv, DMA_RESV_USAGE_KERNEL);
-	KUNIT_EXPECT_EQ(test, do_poll(d, p), 0);
+	KUNIT_EXPECT_EQ(test, do_poll(d, p), 0U);
 }
 
 static void poll_read_fence_blocks_out(struct kunit *test)
@@ -349,7 +352,7 @@ static void poll_read_fence_blocks_out(struct kunit *test)
 	struct poll_probe *p = poll_probe_new(test, EPOLLIN | EPOLLOUT);
 
 	test_fence_add_new(test, d->dmabuf->resv, DMA_RESV_USAGE_READ);
-	KUNIT_EXPECT_EQ(test, do_poll(d, p), EPOLLIN);
+	KUNIT_EXPECT_EQ(test, do_poll(d, p), EV(EPOLLIN));
 }
 
 static void poll_ignores_bookkeeping_fences(struct kunit *test)
@@ -358,7 +361,7 @@ static void poll_ignores_bookkeeping_fences(struct kunit *test)
 	struct poll_probe *p = poll_probe_new(test, EPOLLIN | EPOLLOUT);
 
 	test_fence_add_new(test, d->dmabuf->resv, DMA_RESV_USAGE_BOOKKEEP);
-	KUNIT_EXPECT_EQ(test, do_poll(d, p), EPOLLIN | EPOLLOUT);
+	KUNIT_EXPECT_EQ(test, do_poll(d, p), EV(EPOLLIN | EPOLLOUT));
 }
 
 static void poll_signalled_fence_ready(struct kunit *test)
@@ -369,7 +372,7 @@ static void poll_signalled_fence_ready(struct kunit *test)
 
 	f = test_fence_add_new(test, d->dmabuf->resv, DMA_RESV_USAGE_WRITE);
 	test_fence_signal(f);
-	KUNIT_EXPECT_EQ(test, do_poll(d, p), EPOLLIN | EPOLLOUT);
+	KUNIT_EXPECT_EQ(test, do_poll(d, p), EV(EPOLLIN | EPOLLOUT));
 }
 
 static void poll_wakes_on_signal(struct kunit *test)
@@ -379,14 +382,14 @@ static void poll_wakes_on_signal(struct kunit *test)
 	struct test_fence *f;
 
 	f = test_fence_add_new(test, d->dmabuf->resv, DMA_RESV_USAGE_WRITE);
-	KUNIT_ASSERT_EQ(test, do_poll(d, p), 0);
+	KUNIT_ASSERT_EQ(test, do_poll(d, p), 0U);
 	KUNIT_EXPECT_EQ(test, p->wakeups, 0U);
 
 	test_fence_signal(f);
 	KUNIT_EXPECT_GE(test, p->wakeups, 1U);
-	KUNIT_EXPECT_EQ(test, p->woken & (EPOLLIN | EPOLLOUT),
-			EPOLLIN | EPOLLOUT);
-	KUNIT_EXPECT_EQ(test, do_poll(d, p), EPOLLIN | EPOLLOUT);
+	KUNIT_EXPECT_EQ(test, EV(p->woken & (EPOLLIN | EPOLLOUT)),
+			EV(EPOLLIN | EPOLLOUT));
+	KUNIT_EXPECT_EQ(test, do_poll(d, p), EV(EPOLLIN | EPOLLOUT));
 }
 
 static void poll_wakes_out_after_readers(struct kunit *test)
@@ -396,10 +399,10 @@ static void poll_wakes_out_after_readers(struct kunit *test)
 	struct test_fence *f;
 
 	f = test_fence_add_new(test, d->dmabuf->resv, DMA_RESV_USAGE_READ);
-	KUNIT_ASSERT_EQ(test, do_poll(d, p), 0);
+	KUNIT_ASSERT_EQ(test, do_poll(d, p), 0U);
 	test_fence_signal(f);
-	KUNIT_EXPECT_TRUE(test, p->woken & EPOLLOUT);
-	KUNIT_EXPECT_EQ(test, do_poll(d, p), EPOLLOUT);
+	KUNIT_EXPECT_TRUE(test, EV(p->woken & EPOLLOUT));
+	KUNIT_EXPECT_EQ(test, do_poll(d, p), EV(EPOLLOUT));
 }
 
 static void poll_pending_keeps_buffer(struct kunit *test)
@@ -409,7 +412,7 @@ static void poll_pending_keeps_buffer(struct kunit *test)
 	struct test_fence *f;
 
 	f = test_fence_add_new(test, d->dmabuf->resv, DMA_RESV_USAGE_WRITE);
-	KUNIT_ASSERT_EQ(test, do_poll(d, p), 0);
+	KUNIT_ASSERT_EQ(test, do_poll(d, p), 0U);
 	/* The waiter goes away, as a closing poll() caller would. */
 	dmabuf_test_run_deferred(test, poll_probe_remove, p);
 
@@ -430,9 +433,9 @@ static void poll_repeated_while_pending(struct kunit *test)
 
 	f = test_fence_add_new(test, d->dmabuf->resv, DMA_RESV_USAGE_WRITE);
 	for (i = 0; i < 4; i++)
-		KUNIT_EXPECT_EQ(test, do_poll(d, p), 0);
+		KUNIT_EXPECT_EQ(test, do_poll(d, p), 0U);
 	test_fence_signal(f);
-	KUNIT_EXPECT_EQ(test, do_poll(d, p), EPOLLIN | EPOLLOUT);
+	KUNIT_EXPECT_EQ(test, do_poll(d, p), EV(EPOLLIN | EPOLLOUT));
 	dmabuf_test_run_deferred(test, poll_probe_remove, p);
 	/* No reference was leaked by the repeated polls. */
 	dummy_put(d);
