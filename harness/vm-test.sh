@@ -15,6 +15,12 @@ rm -f "$res"
 
 "$PROJ/harness/initramfs.sh"
 vm_ok=1
+# Suites listed in harness/vm-skip (with the reason) are reported as
+# skipped unless VM_SKIP says otherwise (VM_SKIP= runs everything).
+if [ -z "${VM_SKIP+set}" ]; then
+	VM_SKIP=$(sed -n 's/^\([a-z0-9/_+-]*\)[[:space:]].*/\1/p' "$PROJ/harness/vm-skip" 2>/dev/null | paste -sd, -)
+fi
+[ -n "$VM_SKIP" ] && export VM_APPEND="${VM_APPEND:-} dmabuf.skip=$VM_SKIP"
 "$PROJ/harness/vm-run.sh" test || vm_ok=0
 
 out=$VMDIR/test
