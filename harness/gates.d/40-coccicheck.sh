@@ -9,7 +9,8 @@
 # a mirror directory holding copies of only our files, laid out as in the
 # tree (the includes still resolve to the tree), and only of the files that
 # changed since the last run: each file's report is cached by its content,
-# the content of our headers, the semantic patches and the spatch version.
+# the content of the headers it includes from the project and of the public
+# headers, the semantic patches and the spatch version.
 # (All in a function: bash reads a script as it runs it, so editing a
 # running gate would otherwise derail it.)
 main() {
@@ -21,18 +22,34 @@ cache=$GSTATE/cocci
 mirror=$GSTATE/cocci-src
 mkdir -p "$cache"
 files=("${OUR_C[@]}" "${OUR_HDRS[@]}")
-hdrs=()
-for f in "${files[@]}"; do
-	case "$f" in *.h) hdrs+=("$KSRC/$f") ;; esac
-done
+# deps FILE: FILE's own quoted includes, recursively, and the public
+# headers: what its report may depend on besides its own text.
+deps() {
+	local todo=("$1") seen=" " f line inc re='^#include "([^"]+)"'
+	while [ ${#todo[@]} -gt 0 ]; do
+		f=${todo[0]} todo=("${todo[@]:1}")
+		while IFS= read -r line; do
+			[[ $line =~ $re ]] || continue
+			inc=$(dirname "$f")/${BASH_REMATCH[1]}
+			inc=${inc//\/.\//\/}
+			while [[ $inc =~ ^(.*/)?[^/.][^/]*/\.\./(.*)$ ]]; do
+				inc=${BASH_REMATCH[1]}${BASH_REMATCH[2]}
+			done
+			case "$seen" in *" $inc "*) continue ;; esac
+			[ -f "$KSRC/$inc" ] || continue
+			seen+="$inc "
+			todo+=("$inc")
+		done <"$KSRC/$f"
+	done
+	printf '%s\n' $seen "${OUR_HDRS[@]}" | sort -u
+}
 toolsum=$( { spatch --version | head -n1; cd "$KSRC" && find scripts/coccinelle -name '*.cocci' -type f | sort |
 	xargs cat; cat scripts/coccicheck; } | sha256sum | cut -c1-32)
-hdrsum=$(hash_of "${hdrs[@]}")
 
 rm -rf "$mirror"
 outs=() todo=()
 for f in "${files[@]}"; do
-	key=$( { echo "$toolsum $hdrsum $f"; cat "$KSRC/$f"; } | sha256sum | cut -c1-32)
+	key=$( { echo "$toolsum $f"; cd "$KSRC" && hash_of "$f" $(deps "$f"); } | sha256sum | cut -c1-32)
 	outs+=("$cache/$key.out")
 	if [ ! -f "$cache/$key.out" ]; then
 		todo+=("$f=$cache/$key.out")
