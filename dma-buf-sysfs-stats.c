@@ -28,10 +28,10 @@
  * combining the two.  Inode numbers of buffers are never reused, so a
  * directory always stands for one buffer.  No uevents are sent.
  *
- * Creating and removing sysfs directories is expensive and serialised on
- * the global sysfs lock, and most buffers live far shorter than anybody
- * looks.  So dma_buf_export() does not touch sysfs: it only queues the
- * buffer.  The directory is created
+ * The directory is made before dma_buf_export() returns, as in 6.1.  The
+ * code below can also defer it, since creating and removing sysfs
+ * directories is expensive and most buffers live far shorter than anybody
+ * looks; a deferred directory would be created
  *
  * - by a worker, a few milliseconds after the export, or
  * - at once, before the call returns, whenever userspace learns the
@@ -56,9 +56,6 @@
 static bool stats_enabled = true;
 module_param_named(enable, stats_enabled, bool, 0444);
 MODULE_PARM_DESC(enable, "List buffers in /sys/kernel/dmabuf (default: true)");
-
-/* How long a new buffer waits before the worker publishes it anyway. */
-#define DMA_BUF_STATS_DELAY_MS	10
 
 /**
  * struct dma_buf_sysfs_entry - the sysfs directory of one buffer
@@ -235,13 +232,18 @@ int dma_buf_stats_add(struct dma_buf *dmabuf)
 	entry->kobj.kset = dmabuf_buffers_kset;
 	kobject_init(&entry->kobj, &dma_buf_stats_ktype);
 
+	/*
+	 * Published before the export returns, as in 6.1: readers that walk
+	 * buffers/ right after an export must find it.  The deferred path
+	 * (worker, sync on fstat/fdinfo) is kept for the cost work of issue 5
+	 * and only publishes what is still queued.
+	 */
 	mutex_lock(&stats_lock);
 	list_add_tail(&entry->pending, &stats_pending);
+	stats_publish(entry);
 	mutex_unlock(&stats_lock);
 
 	dmabuf->sysfs_entry = entry;
-	schedule_delayed_work(&stats_work,
-			      msecs_to_jiffies(DMA_BUF_STATS_DELAY_MS));
 	return 0;
 }
 
