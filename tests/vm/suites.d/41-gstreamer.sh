@@ -28,7 +28,8 @@ else
 	sed 's/^/# /' /tmp/gst-inspect.out; fail v4l2src_plugin_loads "gst-inspect-1.0 v4l2src failed"
 fi
 
-caps=video/x-raw,format=YUY2,width=320,height=180
+# 10 frames/s: see vivid_calm in vivid-lib.sh
+caps=video/x-raw,format=YUY2,width=320,height=180,framerate=10/1
 for inst in 0 1; do
 	eval dev=\$VID$inst
 	name=vivid$inst
