@@ -78,14 +78,29 @@ ANY_DIAG_RE='^[^ :]+:[0-9]+(:[0-9]+)?: (warning|error)'
 # harness/check.sh and run.sh bring the tree up to date first; a file edited
 # since is named, so nobody mistakes the result for the newer file's.
 require_fresh_tree() {
-	local f stale=()
+	local f stale=() missing=() keep
 	[ -f "$KSRC/Makefile" ] || { echo "error: no tree at $KSRC (run 'make tree')"; exit 1; }
 	for f in "${OUR_C[@]}" "${OUR_HDRS[@]}" "${OUR_BUILD[@]}"; do
-		[ -f "$KSRC/$f" ] || { echo "error: $KSRC/$f is missing; run 'make tree'"; exit 1; }
-		cmp -s "$PROJ/$(proj_path "$f")" "$KSRC/$f" || stale+=("$f")
+		if [ ! -f "$KSRC/$f" ]; then
+			missing+=("$f")
+		elif ! cmp -s "$PROJ/$(proj_path "$f")" "$KSRC/$f"; then
+			stale+=("$f")
+		fi
 	done
 	if [ ${#stale[@]} -gt 0 ]; then
 		echo "note: changed in the project since the tree was made (judging the tree's copy): ${stale[*]}"
+	fi
+	if [ ${#missing[@]} -gt 0 ]; then
+		echo "note: new in the project since the tree was made (not judged): ${missing[*]}"
+		for keep in OUR_C OUR_HDRS OUR_BUILD; do
+			local -n arr=$keep
+			local kept=()
+			for f in "${arr[@]}"; do
+				[ -f "$KSRC/$f" ] && kept+=("$f")
+			done
+			arr=("${kept[@]}")
+			unset -n arr
+		done
 	fi
 	return 0
 }
