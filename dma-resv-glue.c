@@ -45,7 +45,8 @@ static long dma_buf_wait_usage(struct dma_buf *buf,
 	long ret = dma_resv_wait_timeout(buf->resv, usage, true,
 					 MAX_SCHEDULE_TIMEOUT);
 
-	return ret < 0 ? ret : 0;
+	/* Time left over means the fences signalled: success. */
+	return min(ret, 0L);
 }
 
 /**

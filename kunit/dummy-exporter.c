@@ -264,26 +264,31 @@ struct dummy_exporter *dummy_exporter_new(struct kunit *test,
 	static const struct dummy_config defaults;
 	struct dmabuf_test *ctx = dmabuf_test(test);
 	struct dummy_exporter *d;
+	void *backing = NULL;
+	size_t size;
+
+	size = cfg && cfg->size ? cfg->size : PAGE_SIZE;
+	if (size <= DUMMY_MAX_BACKING) {
+		backing = kzalloc(size, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL_MSG(test, backing,
+					  "no memory for the backing store");
+	}
 
 	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d)
+		kfree(backing);
 	KUNIT_ASSERT_NOT_NULL(test, d);
 
+	d->backing = backing;
 	d->test = test;
 	d->ctx = ctx;
 	kref_init(&d->ref);
 	init_completion(&d->released);
 	d->fd = -1;
 	d->cfg = cfg ? *cfg : defaults;
-	d->size = d->cfg.size ? d->cfg.size : PAGE_SIZE;
+	d->size = size;
 	if (!d->cfg.flags && !d->cfg.keep_flags)
 		d->cfg.flags = O_RDWR;
-	if (d->size <= DUMMY_MAX_BACKING) {
-		d->backing = kzalloc(d->size, GFP_KERNEL);
-		if (!d->backing) {
-			kfree(d);
-			KUNIT_ASSERT_FAILURE(test, "no memory for the backing store");
-		}
-	}
 	dummy_build_ops(d);
 	list_add_tail(&d->node, &ctx->exporters);
 	return d;

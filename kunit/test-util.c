@@ -166,7 +166,12 @@ struct device *dmabuf_test_device(struct kunit *test, unsigned int idx)
 		return ctx->devs[idx];
 
 	snprintf(name, sizeof(name), "dma_buf_kunit.%u", idx);
-	dev = root_device_register(name);
+	/*
+	 * No owner: as a module the suites run from the module notifier,
+	 * before the module has its sysfs directory for the "module" link
+	 * that root_device_register() would make.
+	 */
+	dev = __root_device_register(name, NULL);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
 	ctx->devs[idx] = dev;
 	return dev;
@@ -274,14 +279,13 @@ struct vm_area_struct *dmabuf_test_vma(struct kunit *test,
 	struct vm_area_struct *vma;
 	struct file *file;
 
-	vma = kzalloc(sizeof(*vma), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, vma);
 	file = anon_inode_getfile("dma_buf_kunit_vma",
 				  &dmabuf_test_other_fops, NULL, O_RDWR);
-	if (IS_ERR(file)) {
-		kfree(vma);
-		KUNIT_ASSERT_FAILURE(test, "no file for the vma");
-	}
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(file), "no file for the vma");
+	vma = kzalloc(sizeof(*vma), GFP_KERNEL);
+	if (!vma)
+		fput(file);
+	KUNIT_ASSERT_NOT_NULL(test, vma);
 	/* Never entered into an mm: only the fields the core reads. */
 	vma->vm_start = 0x100000;
 	vma->vm_end = vma->vm_start + pages * PAGE_SIZE;
