@@ -24,7 +24,7 @@ struct vfsmount;
 struct vm_area_struct;
 
 #define DMABUF_TEST_MAX_DEVS	3
-#define DMABUF_TEST_MAX_UNDO	16
+#define DMABUF_TEST_MAX_UNDO	64
 
 /* Seconds a case waits for a buffer release that is expected to happen. */
 #define DMABUF_TEST_RELEASE_TIMEOUT	5
