@@ -5,12 +5,16 @@
 
 #include <linux/dma-buf.h>
 #include <linux/fs.h>
+#include <linux/fsnotify_backend.h>
 #include <linux/jiffies.h>
+#include <linux/kernfs.h>
 #include <linux/kobject.h>
 #include <linux/list.h>
 #include <linux/moduleparam.h>
+#include <linux/mount.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
 #include <linux/workqueue.h>
@@ -28,24 +32,34 @@
  * combining the two.  Inode numbers of buffers are never reused, so a
  * directory always stands for one buffer.  No uevents are sent.
  *
- * The directory is made before dma_buf_export() returns, as in 6.1.  The
- * code below can also defer it, since creating and removing sysfs
- * directories is expensive and most buffers live far shorter than anybody
- * looks; a deferred directory would be created
+ * Making and removing three sysfs nodes costs more than the rest of an
+ * export put together, and most buffers are gone long before anybody
+ * looks.  So dma_buf_export() only queues a small record of the buffer;
+ * the directory is made when somebody could be looking:
  *
- * - by a worker, a few milliseconds after the export, or
- * - at once, before the call returns, whenever userspace learns the
- *   buffer's inode number from its descriptor: fstat() or stat() of it and
- *   reading its fdinfo;
- * - by the worker without delay once the buffer is mmap()ed (which shows
- *   the inode number in /proc/<pid>/maps) or debugfs bufinfo is read.
+ * - when a task opens /sys/kernel/dmabuf/buffers (an fsnotify watch on
+ *   the directory runs before open() returns), so a walk of the
+ *   directory lists every buffer exported before the walk began;
+ * - when userspace learns the inode number from the buffer itself:
+ *   fstat() or stat() of the file, reading its fdinfo, reading debugfs
+ *   bufinfo;
+ * - by a worker shortly after mmap() (which shows the inode number in
+ *   /proc/<pid>/maps) and, for any other reader, a few milliseconds after
+ *   the export.
  *
- * So a reader that got a buffer's inode number from the buffer's
- * descriptor finds its directory.  A buffer released before anybody
- * looked, the common case, never costs a sysfs operation.  A published
- * directory is removed before the buffer's memory is released,
- * and its files read the entry's own copies of name and size, so a reader
- * holding one open never reaches a freed buffer.
+ * The watch sits on the sysfs instance of the initial network namespace;
+ * a sysfs mounted in another network namespace sees entries once the
+ * worker has made them.  Without CONFIG_FSNOTIFY, or if the watch cannot
+ * be set up, every directory is made before dma_buf_export() returns, as
+ * in 6.1.
+ *
+ * A directory appears whole: it is built, files included, under
+ * /sys/kernel/dmabuf and then moved into buffers/ in one step, and it is
+ * removed in one step, so a reader of buffers/ never meets it without its
+ * files.  A published directory is gone before the buffer's memory is
+ * released; a buffer released before anybody looked never costs a sysfs
+ * operation.  The files read the entry's own copies of name and size, so
+ * a reader holding one open never reaches a freed buffer.
  */
 
 /*
@@ -57,21 +71,25 @@ static bool stats_enabled = true;
 module_param_named(enable, stats_enabled, bool, 0444);
 MODULE_PARM_DESC(enable, "List buffers in /sys/kernel/dmabuf (default: true)");
 
+/* How long a buffer may stay unlisted when nobody asks for it. */
+#define STATS_DEFER_DELAY	msecs_to_jiffies(10)
+
 /**
  * struct dma_buf_sysfs_entry - the sysfs directory of one buffer
- * @kobj: the directory, linked into buffers/ once published.
- * @pending: entry in the queue of unpublished entries.
- * @published: whether @kobj has been added to sysfs.
+ * @kobj: the directory, in sysfs once published.
+ * @queue: link in the queue of entries not yet published, or in a batch
+ *	being published; empty once a publisher has taken the entry.
+ * @published: whether @kobj is listed in buffers/.
  * @ino: the buffer's inode number, the directory's name.
  * @size: the buffer's size.
  * @exp_name: a copy of the exporter's name, which may live in a module
  *	that goes away with the buffer.
  *
- * @pending and @published are protected by the stats lock.
+ * @queue is protected by the queue lock, @published by the publish lock.
  */
 struct dma_buf_sysfs_entry {
 	struct kobject kobj;
-	struct list_head pending;
+	struct list_head queue;
 	bool published;
 	unsigned long ino;
 	size_t size;
@@ -88,12 +106,20 @@ struct dma_buf_stats_attribute {
 static struct kset *dmabuf_kset;
 static struct kset *dmabuf_buffers_kset;
 
-/* Serialises publication and removal; never held on the export path. */
-static DEFINE_MUTEX(stats_lock);
-static LIST_HEAD(stats_pending);
+/*
+ * The export and release paths only ever take the queue spinlock; the
+ * publish mutex is held around sysfs work, which can wait a long time
+ * behind other sysfs users.
+ */
+static DEFINE_SPINLOCK(stats_queue_lock);
+static LIST_HEAD(stats_queue);
+static DEFINE_MUTEX(stats_publish_lock);
 
-static void stats_publish_pending(struct work_struct *work);
-static DECLARE_DELAYED_WORK(stats_work, stats_publish_pending);
+/* Set once the watch on buffers/ is in place. */
+static bool stats_deferred;
+
+static void stats_worker(struct work_struct *work);
+static DECLARE_DELAYED_WORK(stats_work, stats_worker);
 
 static ssize_t dma_buf_stats_show(struct kobject *kobj, struct attribute *attr,
 				  char *buf)
@@ -127,7 +153,15 @@ static struct attribute *dma_buf_stats_attrs[] = {
 	&size_attribute.attr,
 	NULL,
 };
-ATTRIBUTE_GROUPS(dma_buf_stats);
+
+/*
+ * Not a default group of the ktype: kobject_del() would take the files
+ * away one by one before the directory.  Left to sysfs_remove_dir(), the
+ * whole directory goes at once.
+ */
+static const struct attribute_group dma_buf_stats_group = {
+	.attrs = dma_buf_stats_attrs,
+};
 
 static void dma_buf_stats_entry_release(struct kobject *kobj)
 {
@@ -140,7 +174,6 @@ static void dma_buf_stats_entry_release(struct kobject *kobj)
 static struct kobj_type dma_buf_stats_ktype = {
 	.sysfs_ops = &dma_buf_stats_sysfs_ops,
 	.release = dma_buf_stats_entry_release,
-	.default_groups = dma_buf_stats_groups,
 };
 
 /* Buffers come and go far too often for a uevent each. */
@@ -153,46 +186,73 @@ static const struct kset_uevent_ops dma_buf_stats_uevent_ops = {
 	.filter = dma_buf_stats_uevent_filter,
 };
 
+/* Take @entry off whatever queue or batch holds it; false if already taken. */
+static bool stats_take(struct dma_buf_sysfs_entry *entry)
+{
+	bool queued;
+
+	spin_lock(&stats_queue_lock);
+	queued = !list_empty(&entry->queue);
+	list_del_init(&entry->queue);
+	spin_unlock(&stats_queue_lock);
+
+	return queued;
+}
+
 /*
- * Make the directory of a queued entry, named by the inode number from the
- * start: readers parse every name in buffers/ as one.  On failure the
- * buffer stays unlisted, which is logged once; losing a statistic is better
- * than failing an export that has long succeeded.
+ * Build the directory next to buffers/, then move it in: readers of
+ * buffers/ see all of it or nothing.  On failure the buffer stays
+ * unlisted, which is logged once; losing a statistic is better than
+ * failing an export that has long succeeded.
  */
 static void stats_publish(struct dma_buf_sysfs_entry *entry)
 {
 	int ret;
 
-	lockdep_assert_held(&stats_lock);
+	lockdep_assert_held(&stats_publish_lock);
 
-	list_del_init(&entry->pending);
+	ret = kobject_add(&entry->kobj, &dmabuf_kset->kobj, "%lu", entry->ino);
+	if (ret)
+		goto err_unlisted;
 
-	ret = kobject_add(&entry->kobj, NULL, "%lu", entry->ino);
-	if (ret) {
-		pr_warn_once("dma-buf: no sysfs entry for buffer %lu: %d\n",
-			     entry->ino, ret);
-		return;
-	}
+	ret = sysfs_create_group(&entry->kobj, &dma_buf_stats_group);
+	if (ret)
+		goto err_del;
 
-	WRITE_ONCE(entry->published, true);
+	ret = kobject_move(&entry->kobj, &dmabuf_buffers_kset->kobj);
+	if (ret)
+		goto err_del;
+
+	entry->published = true;
+	return;
+
+err_del:
+	kobject_del(&entry->kobj);
+err_unlisted:
+	pr_warn_once("dma-buf: no sysfs entry for buffer %lu: %d\n",
+		     entry->ino, ret);
 }
 
-static void stats_publish_pending(struct work_struct *work)
+/*
+ * Publish every entry of @batch.  The publish lock is dropped between
+ * entries, so that a release waits for at most one publication.
+ */
+static void stats_publish_batch(struct list_head *batch)
 {
 	struct dma_buf_sysfs_entry *entry;
 
-	/*
-	 * One entry per lock hold, so that a release never waits for more
-	 * than one publication.
-	 */
 	for (;;) {
-		mutex_lock(&stats_lock);
-		entry = list_first_entry_or_null(&stats_pending,
+		mutex_lock(&stats_publish_lock);
+		spin_lock(&stats_queue_lock);
+		entry = list_first_entry_or_null(batch,
 						 struct dma_buf_sysfs_entry,
-						 pending);
+						 queue);
+		if (entry)
+			list_del_init(&entry->queue);
+		spin_unlock(&stats_queue_lock);
 		if (entry)
 			stats_publish(entry);
-		mutex_unlock(&stats_lock);
+		mutex_unlock(&stats_publish_lock);
 
 		if (!entry)
 			return;
@@ -200,13 +260,139 @@ static void stats_publish_pending(struct work_struct *work)
 	}
 }
 
+/*
+ * Publish what is queued now.  Entries queued meanwhile are left to the
+ * next caller, so a stream of exports cannot keep this going forever.
+ */
+static void stats_publish_queued(void)
+{
+	LIST_HEAD(batch);
+
+	spin_lock(&stats_queue_lock);
+	list_splice_init(&stats_queue, &batch);
+	spin_unlock(&stats_queue_lock);
+
+	stats_publish_batch(&batch);
+}
+
+static void stats_worker(struct work_struct *work)
+{
+	stats_publish_queued();
+}
+
+#ifdef CONFIG_FSNOTIFY
+static struct vfsmount *stats_mnt;
+static struct fsnotify_group *stats_group;
+
+/* Somebody opened buffers/: list everything before open() returns. */
+static int stats_dir_opened(struct fsnotify_mark *mark, u32 mask,
+			    struct inode *inode, struct inode *dir,
+			    const struct qstr *file_name, u32 cookie)
+{
+	stats_publish_queued();
+	return 0;
+}
+
+static void stats_free_mark(struct fsnotify_mark *mark)
+{
+	kfree(mark);
+}
+
+static const struct fsnotify_ops stats_fsnotify_ops = {
+	.handle_inode_event = stats_dir_opened,
+	.free_mark = stats_free_mark,
+};
+
+/*
+ * Watch opens of buffers/ in the sysfs of the initial network namespace.
+ * The internal mount keeps that superblock, and with it the watched
+ * inode, for every later mount of sysfs in the namespace.
+ */
+static int stats_watch_init(void)
+{
+	struct file_system_type *type;
+	struct fsnotify_mark *mark;
+	struct inode *inode;
+	int ret;
+
+	type = get_fs_type("sysfs");
+	if (!type)
+		return -ENODEV;
+	stats_mnt = kern_mount(type);
+	put_filesystem(type);
+	if (IS_ERR(stats_mnt)) {
+		ret = PTR_ERR(stats_mnt);
+		stats_mnt = NULL;
+		return ret;
+	}
+
+	stats_group = fsnotify_alloc_group(&stats_fsnotify_ops, 0);
+	if (IS_ERR(stats_group)) {
+		ret = PTR_ERR(stats_group);
+		goto err_unmount;
+	}
+
+	mark = kzalloc(sizeof(*mark), GFP_KERNEL);
+	if (!mark) {
+		ret = -ENOMEM;
+		goto err_destroy_group;
+	}
+	fsnotify_init_mark(mark, stats_group);
+	mark->mask = FS_OPEN;
+
+	inode = kernfs_get_inode(stats_mnt->mnt_sb, dmabuf_buffers_kset->kobj.sd);
+	if (!inode) {
+		ret = -ENOMEM;
+		goto err_put_mark;
+	}
+	ret = fsnotify_add_inode_mark(mark, inode, 0);
+	iput(inode);
+	if (ret)
+		goto err_put_mark;
+
+	/* The group holds the mark from here on. */
+	fsnotify_put_mark(mark);
+	return 0;
+
+err_put_mark:
+	fsnotify_put_mark(mark);
+err_destroy_group:
+	fsnotify_destroy_group(stats_group);
+	stats_group = NULL;
+err_unmount:
+	kern_unmount(stats_mnt);
+	stats_mnt = NULL;
+	return ret;
+}
+
+static void stats_watch_exit(void)
+{
+	if (stats_group)
+		fsnotify_destroy_group(stats_group);
+	if (stats_mnt)
+		kern_unmount(stats_mnt);
+	stats_group = NULL;
+	stats_mnt = NULL;
+}
+#else
+static int stats_watch_init(void)
+{
+	return -EOPNOTSUPP;
+}
+
+static void stats_watch_exit(void)
+{
+}
+#endif /* CONFIG_FSNOTIFY */
+
 /**
- * dma_buf_stats_add - queue a new buffer for publication in sysfs
+ * dma_buf_stats_add - record a new buffer for the statistics
  * @dmabuf: the buffer, with its file already made
  *
- * Only records the buffer; see the overview for when the directory appears.
+ * Queues the buffer's entry; the directory is made later (see the
+ * overview), or at once when the statistics cannot be deferred.
  *
- * Context: process context; does not touch sysfs.
+ * Context: process context.  Takes only a spinlock when deferring.
  *
  * Return: 0, or -ENOMEM.
  */
@@ -232,27 +418,25 @@ int dma_buf_stats_add(struct dma_buf *dmabuf)
 	entry->kobj.kset = dmabuf_buffers_kset;
 	kobject_init(&entry->kobj, &dma_buf_stats_ktype);
 
-	/*
-	 * Published before the export returns, as in 6.1: readers that walk
-	 * buffers/ right after an export must find it.  The deferred path
-	 * (worker, sync on fstat/fdinfo) is kept for the cost work of issue 5
-	 * and only publishes what is still queued.
-	 */
-	mutex_lock(&stats_lock);
-	list_add_tail(&entry->pending, &stats_pending);
-	stats_publish(entry);
-	mutex_unlock(&stats_lock);
-
+	spin_lock(&stats_queue_lock);
+	list_add_tail(&entry->queue, &stats_queue);
+	spin_unlock(&stats_queue_lock);
 	dmabuf->sysfs_entry = entry;
+
+	if (stats_deferred)
+		queue_delayed_work(system_wq, &stats_work, STATS_DEFER_DELAY);
+	else
+		dma_buf_stats_sync(dmabuf);
 	return 0;
 }
 
 /**
- * dma_buf_stats_sync - publish a buffer's directory now if it is queued
+ * dma_buf_stats_sync - make a buffer's directory now if it is queued
  * @dmabuf: the buffer
  *
  * Called wherever userspace learns the buffer's inode number, so that the
- * directory exists by the time it can look for it.
+ * directory exists by the time it can look for it.  Returns once the
+ * directory is listed, also when another task was publishing it.
  *
  * Context: process context; may sleep.
  */
@@ -263,15 +447,25 @@ void dma_buf_stats_sync(struct dma_buf *dmabuf)
 	if (!entry || READ_ONCE(entry->published))
 		return;
 
-	/* Also waits for the worker if it is publishing this very entry. */
-	mutex_lock(&stats_lock);
-	if (!list_empty(&entry->pending))
+	mutex_lock(&stats_publish_lock);
+	if (stats_take(entry))
 		stats_publish(entry);
-	mutex_unlock(&stats_lock);
+	mutex_unlock(&stats_publish_lock);
 }
 
 /**
- * dma_buf_stats_kick - publish every queued buffer soon
+ * dma_buf_stats_sync_all - make the directory of every queued buffer now
+ *
+ * Context: process context; may sleep.
+ */
+void dma_buf_stats_sync_all(void)
+{
+	if (stats_enabled)
+		stats_publish_queued();
+}
+
+/**
+ * dma_buf_stats_kick - make the directories of queued buffers soon
  *
  * Description: for paths that reveal inode numbers but hold locks that
  * must not nest outside sysfs's own, such as mmap_lock.
@@ -280,15 +474,17 @@ void dma_buf_stats_sync(struct dma_buf *dmabuf)
  */
 void dma_buf_stats_kick(void)
 {
-	mod_delayed_work(system_wq, &stats_work, 0);
+	if (stats_enabled)
+		mod_delayed_work(system_wq, &stats_work, 0);
 }
 
 /**
  * dma_buf_stats_remove - withdraw a buffer from sysfs
  * @dmabuf: the buffer, about to be freed
  *
- * A directory that was never published costs nothing.  A published one is
- * removed before this returns, which waits for readers in its files.
+ * An entry that was never published is dropped without touching sysfs.  A
+ * published one is removed before this returns, which waits for readers
+ * in its files.
  *
  * Context: process context; may sleep.
  */
@@ -300,11 +496,13 @@ void dma_buf_stats_remove(struct dma_buf *dmabuf)
 		return;
 	dmabuf->sysfs_entry = NULL;
 
-	mutex_lock(&stats_lock);
-	list_del_init(&entry->pending);
-	if (entry->published)
-		kobject_del(&entry->kobj);
-	mutex_unlock(&stats_lock);
+	if (!stats_take(entry)) {
+		/* Published, or being published right now: wait for that. */
+		mutex_lock(&stats_publish_lock);
+		if (entry->published)
+			kobject_del(&entry->kobj);
+		mutex_unlock(&stats_publish_lock);
+	}
 
 	kobject_put(&entry->kobj);
 }
@@ -312,12 +510,17 @@ void dma_buf_stats_remove(struct dma_buf *dmabuf)
 /**
  * dma_buf_stats_init - create /sys/kernel/dmabuf/buffers
  *
+ * Also sets up the watch that lets directories be made later; without it
+ * they are made at export.
+ *
  * Context: boot, process context.
  *
  * Return: 0 or -ENOMEM.
  */
 int dma_buf_stats_init(void)
 {
+	int ret;
+
 	if (!stats_enabled)
 		return 0;
 
@@ -334,6 +537,13 @@ int dma_buf_stats_init(void)
 		return -ENOMEM;
 	}
 
+	ret = stats_watch_init();
+	if (ret)
+		pr_info("dma-buf: sysfs entries made at export (no watch: %d)\n",
+			ret);
+	else
+		stats_deferred = true;
+
 	return 0;
 }
 
@@ -344,6 +554,10 @@ int dma_buf_stats_init(void)
  */
 void dma_buf_stats_exit(void)
 {
+	if (!stats_enabled)
+		return;
+	stats_deferred = false;
+	stats_watch_exit();
 	cancel_delayed_work_sync(&stats_work);
 	kset_unregister(dmabuf_buffers_kset);
 	kset_unregister(dmabuf_kset);

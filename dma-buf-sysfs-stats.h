@@ -15,6 +15,7 @@ int dma_buf_stats_init(void);
 void dma_buf_stats_exit(void);
 int dma_buf_stats_add(struct dma_buf *dmabuf);
 void dma_buf_stats_sync(struct dma_buf *dmabuf);
+void dma_buf_stats_sync_all(void);
 void dma_buf_stats_kick(void);
 void dma_buf_stats_remove(struct dma_buf *dmabuf);
 
@@ -35,6 +36,10 @@ static inline int dma_buf_stats_add(struct dma_buf *dmabuf)
 }
 
 static inline void dma_buf_stats_sync(struct dma_buf *dmabuf)
+{
+}
+
+static inline void dma_buf_stats_sync_all(void)
 {
 }
 

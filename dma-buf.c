@@ -1221,12 +1221,12 @@ static int bufinfo_show(struct seq_file *s, void *unused)
 	int nbufs = 0;
 	int ret;
 
+	/* The listing shows inode numbers: have sysfs list them first. */
+	dma_buf_stats_sync_all();
+
 	ret = mutex_lock_interruptible(&dmabuf_list_lock);
 	if (ret)
 		return ret;
-
-	/* The listing shows inode numbers: have sysfs catch up soon. */
-	dma_buf_stats_kick();
 
 	seq_printf(s, "\nDma-buf Objects:\n%-8s\t%-8s\t%-8s\t%-8s\texp_name\t%-8s\tname\n",
 		   "size", "flags", "mode", "count", "ino");

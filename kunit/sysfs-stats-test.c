@@ -14,6 +14,7 @@
 #include <linux/fcntl.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/fsnotify.h>
 #include <linux/jiffies.h>
 #include <linux/stat.h>
 #include <linux/string.h>
@@ -62,7 +63,12 @@ static struct dummy_exporter *export_with_fd(struct kunit *test,
 
 static struct file *open_path(struct kunit *test, const char *path, int flags)
 {
-	return file_open_root_mnt(sysfs(test), path, flags, 0);
+	struct file *file = file_open_root_mnt(sysfs(test), path, flags, 0);
+
+	/* Report the open to fsnotify, as open(2) does before it returns. */
+	if (!IS_ERR(file))
+		fsnotify_open(file);
+	return file;
 }
 
 static bool path_exists(struct kunit *test, const char *path)
@@ -82,13 +88,18 @@ struct dir_names {
 	unsigned int dropped;
 };
 
+static bool is_dot_or_dotdot(const char *name, int len)
+{
+	return (len == 1 && name[0] == '.') ||
+	       (len == 2 && name[0] == '.' && name[1] == '.');
+}
+
 static bool dir_names_add(struct dir_context *ctx, const char *name, int len,
 			  loff_t pos, u64 ino, unsigned int type)
 {
 	struct dir_names *dn = container_of(ctx, struct dir_names, ctx);
 
-	if ((len == 1 && name[0] == '.') ||
-	    (len == 2 && name[0] == '.' && name[1] == '.'))
+	if (is_dot_or_dotdot(name, len))
 		return true;
 	if (dn->count == ARRAY_SIZE(dn->names) || len >= 32) {
 		dn->dropped++;
@@ -161,6 +172,54 @@ static bool dir_contains(struct kunit *test, const char *path,
 	return df.found;
 }
 
+/* Every name in @path, up to @max of them, test-managed. */
+struct dir_all {
+	struct dir_context ctx;
+	struct kunit *test;
+	char **names;
+	unsigned int count, max;
+};
+
+static bool dir_all_actor(struct dir_context *ctx, const char *name, int len,
+			  loff_t pos, u64 ino, unsigned int type)
+{
+	struct dir_all *da = container_of(ctx, struct dir_all, ctx);
+
+	if (is_dot_or_dotdot(name, len))
+		return true;
+	if (da->count == da->max)
+		return false;
+	da->names[da->count] = kunit_kzalloc(da->test, len + 1, GFP_KERNEL);
+	if (!da->names[da->count])
+		return false;
+	memcpy(da->names[da->count], name, len);
+	da->count++;
+	return true;
+}
+
+static unsigned int dir_all(struct kunit *test, const char *path,
+			    char **names, unsigned int max)
+{
+	struct file *dir = open_path(test, path, O_RDONLY | O_DIRECTORY);
+	struct dir_all da = {
+		.ctx.actor = dir_all_actor,
+		.test = test,
+		.names = names,
+		.max = max,
+	};
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(dir));
+	for (;;) {
+		loff_t before = da.ctx.pos;
+
+		if (iterate_dir(dir, &da.ctx) < 0 || da.count == max ||
+		    da.ctx.pos == before)
+			break;
+	}
+	fput(dir);
+	return da.count;
+}
+
 static char *read_entry(struct kunit *test, struct dummy_exporter *d,
 			const char *file)
 {
@@ -210,6 +269,20 @@ static void sysfs_stats_entry_listed(struct kunit *test)
 	struct dummy_exporter *d = export_with_fd(test, NULL);
 	char *name = dmabuf_test_printf(test, "%lu", ino_of(d));
 
+	KUNIT_EXPECT_TRUE(test, dir_contains(test, BUFFERS_DIR, name));
+}
+
+/*
+ * A reader that only walks buffers/ finds a buffer whose fd was handed
+ * out, though nobody asked the fd for its inode number.
+ */
+static void sysfs_stats_entry_listed_without_fd_lookup(struct kunit *test)
+{
+	struct dummy_exporter *d = dummy_export(test, NULL);
+	char *name;
+
+	KUNIT_ASSERT_GE(test, dummy_fd(d, O_CLOEXEC), 0);
+	name = dmabuf_test_printf(test, "%lu", ino_of(d));
 	KUNIT_EXPECT_TRUE(test, dir_contains(test, BUFFERS_DIR, name));
 }
 
@@ -278,6 +351,48 @@ static void sysfs_stats_entry_per_buffer(struct kunit *test)
 
 	KUNIT_EXPECT_STREQ(test, read_entry(test, a, "size"), size_a);
 	KUNIT_EXPECT_STREQ(test, read_entry(test, b, "size"), size_b);
+}
+
+#define BURST	16U
+
+static void sysfs_stats_listed_entries_complete(struct kunit *test)
+{
+	struct dummy_config cfg = { .exp_name = "stats_burst" };
+	struct dummy_exporter *d[BURST];
+	unsigned int i, j, n, mine = 0;
+	char **names;
+
+	names = kunit_kcalloc(test, 1024, sizeof(*names), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, names);
+	for (i = 0; i < BURST; i++) {
+		cfg.size = (i + 1) * PAGE_SIZE;
+		d[i] = dummy_export(test, &cfg);
+		KUNIT_ASSERT_GE(test, dummy_fd(d[i], O_CLOEXEC), 0);
+	}
+
+	/* Look at once: whatever is listed must be whole and right. */
+	n = dir_all(test, BUFFERS_DIR, names, 1024);
+	for (j = 0; j < n; j++) {
+		unsigned long ino;
+
+		KUNIT_EXPECT_EQ_MSG(test, kstrtoul(names[j], 10, &ino), 0,
+				    "entry name '%s' is not a number", names[j]);
+		for (i = 0; i < BURST; i++) {
+			char *size;
+
+			if (ino != ino_of(d[i]))
+				continue;
+			mine++;
+			KUNIT_EXPECT_STREQ(test,
+					   read_entry(test, d[i], "exporter_name"),
+					   "stats_burst\n");
+			size = dmabuf_test_printf(test, "%lu\n",
+						  (i + 1) * PAGE_SIZE);
+			KUNIT_EXPECT_STREQ(test, read_entry(test, d[i], "size"),
+					   size);
+		}
+	}
+	KUNIT_EXPECT_EQ(test, mine, BURST);
 }
 
 static bool wait_gone(struct kunit *test, const char *path)
@@ -376,12 +491,14 @@ static struct kunit_case dma_buf_sysfs_stats_cases[] = {
 	KUNIT_CASE(sysfs_stats_dmabuf_dir_holds_buffers),
 	KUNIT_CASE(sysfs_stats_entry_named_by_inode),
 	KUNIT_CASE(sysfs_stats_entry_listed),
+	KUNIT_CASE(sysfs_stats_entry_listed_without_fd_lookup),
 	KUNIT_CASE(sysfs_stats_entry_files),
 	KUNIT_CASE(sysfs_stats_exporter_name),
 	KUNIT_CASE(sysfs_stats_size),
 	KUNIT_CASE(sysfs_stats_files_read_only),
 	KUNIT_CASE(sysfs_stats_entry_per_buffer),
 	KUNIT_CASE(sysfs_stats_entry_appears_unasked),
+	KUNIT_CASE(sysfs_stats_listed_entries_complete),
 	KUNIT_CASE(sysfs_stats_entry_removed_on_release),
 	KUNIT_CASE(sysfs_stats_open_file_outlives_buffer),
 	KUNIT_CASE(sysfs_stats_numbers_not_reused),
