@@ -510,8 +510,8 @@ void dma_buf_stats_remove(struct dma_buf *dmabuf)
 /**
  * dma_buf_stats_init - create /sys/kernel/dmabuf/buffers
  *
- * Also sets up the watch that lets directories be made later; without it
- * they are made at export.
+ * Description: also sets up the watch that lets directories be made
+ * later; without it they are made at export.
  *
  * Context: boot, process context.
  *
