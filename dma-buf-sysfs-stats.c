@@ -510,17 +510,12 @@ void dma_buf_stats_remove(struct dma_buf *dmabuf)
 /**
  * dma_buf_stats_init - create /sys/kernel/dmabuf/buffers
  *
- * Description: also sets up the watch that lets directories be made
- * later; without it they are made at export.
- *
  * Context: boot, process context.
  *
  * Return: 0 or -ENOMEM.
  */
 int dma_buf_stats_init(void)
 {
-	int ret;
-
 	if (!stats_enabled)
 		return 0;
 
@@ -537,15 +532,32 @@ int dma_buf_stats_init(void)
 		return -ENOMEM;
 	}
 
+	return 0;
+}
+
+/*
+ * The watch is set up late: sysfs has one superblock per network
+ * namespace, and the namespace type only registers in subsys_initcall,
+ * after dma_buf_init().  A mount made earlier would get a superblock of
+ * its own, whose inode nobody else ever opens.  Until then every
+ * directory is made at export.
+ */
+static int __init dma_buf_stats_watch_setup(void)
+{
+	int ret;
+
+	if (!stats_enabled || !dmabuf_buffers_kset)
+		return 0;
+
 	ret = stats_watch_init();
 	if (ret)
 		pr_info("dma-buf: sysfs entries made at export (no watch: %d)\n",
 			ret);
 	else
 		stats_deferred = true;
-
 	return 0;
 }
+late_initcall(dma_buf_stats_watch_setup);
 
 /**
  * dma_buf_stats_exit - remove /sys/kernel/dmabuf

@@ -270,14 +270,18 @@ struct dummy_exporter *dummy_exporter_new(struct kunit *test,
 	size = cfg && cfg->size ? cfg->size : PAGE_SIZE;
 	if (size <= DUMMY_MAX_BACKING) {
 		backing = kzalloc(size, GFP_KERNEL);
-		KUNIT_ASSERT_NOT_NULL_MSG(test, backing,
-					  "no memory for the backing store");
+		if (!backing) {
+			KUNIT_ASSERT_FAILURE(test, "no memory for the backing store");
+			return NULL;
+		}
 	}
 
 	d = kzalloc(sizeof(*d), GFP_KERNEL);
-	if (!d)
+	if (!d) {
 		kfree(backing);
-	KUNIT_ASSERT_NOT_NULL(test, d);
+		KUNIT_ASSERT_FAILURE(test, "no memory for the exporter");
+		return NULL;
+	}
 
 	d->backing = backing;
 	d->test = test;
