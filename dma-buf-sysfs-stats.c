@@ -74,23 +74,36 @@ MODULE_PARM_DESC(enable, "List buffers in /sys/kernel/dmabuf (default: true)");
 /* How long a buffer may stay unlisted when nobody asks for it. */
 #define STATS_DEFER_DELAY	msecs_to_jiffies(10)
 
+/* Where an entry stands; see struct dma_buf_sysfs_entry. */
+enum dma_buf_stats_state {
+	STATS_QUEUED,		/* waiting to be published */
+	STATS_LISTED,		/* in buffers/ */
+	STATS_UNLISTED,		/* publication failed; stays out of sysfs */
+	STATS_DEAD,		/* the buffer is being released */
+};
+
 /**
  * struct dma_buf_sysfs_entry - the sysfs directory of one buffer
- * @kobj: the directory, in sysfs once published.
- * @queue: link in the queue of entries not yet published, or in a batch
- *	being published; empty once a publisher has taken the entry.
- * @published: whether @kobj is listed in buffers/.
+ * @kobj: the directory, in sysfs while @state is STATS_LISTED.
+ * @queue: link in the queue of entries to publish, or in a batch being
+ *	published; empty once a publisher has taken the entry.
+ * @lock: serialises publication against removal of this entry, so that
+ *	sysfs work for one buffer never waits for another's.
+ * @state: where the entry stands, an enum dma_buf_stats_state.
  * @ino: the buffer's inode number, the directory's name.
  * @size: the buffer's size.
  * @exp_name: a copy of the exporter's name, which may live in a module
  *	that goes away with the buffer.
  *
- * @queue is protected by the queue lock, @published by the publish lock.
+ * @queue is protected by the queue lock, @state by @lock (and read
+ * without it as a hint).  The buffer holds the initial reference; a
+ * publisher working from the queue holds one of its own.
  */
 struct dma_buf_sysfs_entry {
 	struct kobject kobj;
 	struct list_head queue;
-	bool published;
+	struct mutex lock;	/* publication vs removal, see above */
+	enum dma_buf_stats_state state;
 	unsigned long ino;
 	size_t size;
 	const char *exp_name;
@@ -107,13 +120,12 @@ static struct kset *dmabuf_kset;
 static struct kset *dmabuf_buffers_kset;
 
 /*
- * The export and release paths only ever take the queue spinlock; the
- * publish mutex is held around sysfs work, which can wait a long time
- * behind other sysfs users.
+ * The export path only takes the queue spinlock.  Sysfs work, which can
+ * wait a long time behind other sysfs users, runs under the entry's own
+ * mutex only.
  */
 static DEFINE_SPINLOCK(stats_queue_lock);
 static LIST_HEAD(stats_queue);
-static DEFINE_MUTEX(stats_publish_lock);
 
 /* Set once the watch on buffers/ is in place. */
 static bool stats_deferred;
@@ -167,6 +179,7 @@ static void dma_buf_stats_entry_release(struct kobject *kobj)
 {
 	struct dma_buf_sysfs_entry *entry = to_stats_entry(kobj);
 
+	mutex_destroy(&entry->lock);
 	kfree_const(entry->exp_name);
 	kfree(entry);
 }
@@ -186,17 +199,12 @@ static const struct kset_uevent_ops dma_buf_stats_uevent_ops = {
 	.filter = dma_buf_stats_uevent_filter,
 };
 
-/* Take @entry off whatever queue or batch holds it; false if already taken. */
-static bool stats_take(struct dma_buf_sysfs_entry *entry)
+/* Take @entry off whatever queue or batch holds it. */
+static void stats_unqueue(struct dma_buf_sysfs_entry *entry)
 {
-	bool queued;
-
 	spin_lock(&stats_queue_lock);
-	queued = !list_empty(&entry->queue);
 	list_del_init(&entry->queue);
 	spin_unlock(&stats_queue_lock);
-
-	return queued;
 }
 
 /*
@@ -205,11 +213,11 @@ static bool stats_take(struct dma_buf_sysfs_entry *entry)
  * unlisted, which is logged once; losing a statistic is better than
  * failing an export that has long succeeded.
  */
-static void stats_publish(struct dma_buf_sysfs_entry *entry)
+static int stats_make_dir(struct dma_buf_sysfs_entry *entry)
 {
 	int ret;
 
-	lockdep_assert_held(&stats_publish_lock);
+	lockdep_assert_held(&entry->lock);
 
 	ret = kobject_add(&entry->kobj, &dmabuf_kset->kobj, "%lu", entry->ino);
 	if (ret)
@@ -223,39 +231,47 @@ static void stats_publish(struct dma_buf_sysfs_entry *entry)
 	if (ret)
 		goto err_del;
 
-	entry->published = true;
-	return;
+	return 0;
 
 err_del:
 	kobject_del(&entry->kobj);
 err_unlisted:
 	pr_warn_once("dma-buf: no sysfs entry for buffer %lu: %d\n",
 		     entry->ino, ret);
+	return ret;
 }
 
-/*
- * Publish every entry of @batch.  The publish lock is dropped between
- * entries, so that a release waits for at most one publication.
- */
+/* Publish @entry unless that happened already or its buffer is going. */
+static void stats_publish(struct dma_buf_sysfs_entry *entry)
+{
+	mutex_lock(&entry->lock);
+	if (entry->state == STATS_QUEUED)
+		WRITE_ONCE(entry->state, stats_make_dir(entry) ?
+					 STATS_UNLISTED : STATS_LISTED);
+	mutex_unlock(&entry->lock);
+}
+
+/* Publish every entry of @batch, one at a time. */
 static void stats_publish_batch(struct list_head *batch)
 {
 	struct dma_buf_sysfs_entry *entry;
 
 	for (;;) {
-		mutex_lock(&stats_publish_lock);
 		spin_lock(&stats_queue_lock);
 		entry = list_first_entry_or_null(batch,
 						 struct dma_buf_sysfs_entry,
 						 queue);
-		if (entry)
+		if (entry) {
 			list_del_init(&entry->queue);
+			/* The buffer may be released while we work. */
+			kobject_get(&entry->kobj);
+		}
 		spin_unlock(&stats_queue_lock);
-		if (entry)
-			stats_publish(entry);
-		mutex_unlock(&stats_publish_lock);
-
 		if (!entry)
 			return;
+
+		stats_publish(entry);
+		kobject_put(&entry->kobj);
 		cond_resched();
 	}
 }
@@ -413,6 +429,8 @@ int dma_buf_stats_add(struct dma_buf *dmabuf)
 		return -ENOMEM;
 	}
 
+	mutex_init(&entry->lock);
+	entry->state = STATS_QUEUED;
 	entry->ino = file_inode(dmabuf->file)->i_ino;
 	entry->size = dmabuf->size;
 	entry->kobj.kset = dmabuf_buffers_kset;
@@ -444,13 +462,12 @@ void dma_buf_stats_sync(struct dma_buf *dmabuf)
 {
 	struct dma_buf_sysfs_entry *entry = dmabuf->sysfs_entry;
 
-	if (!entry || READ_ONCE(entry->published))
+	/* Callers hold the buffer's file or dentry: it is not released. */
+	if (!entry || READ_ONCE(entry->state) != STATS_QUEUED)
 		return;
 
-	mutex_lock(&stats_publish_lock);
-	if (stats_take(entry))
-		stats_publish(entry);
-	mutex_unlock(&stats_publish_lock);
+	stats_unqueue(entry);
+	stats_publish(entry);
 }
 
 /**
@@ -491,19 +508,23 @@ void dma_buf_stats_kick(void)
 void dma_buf_stats_remove(struct dma_buf *dmabuf)
 {
 	struct dma_buf_sysfs_entry *entry = dmabuf->sysfs_entry;
+	enum dma_buf_stats_state state;
 
 	if (!entry)
 		return;
 	dmabuf->sysfs_entry = NULL;
 
-	if (!stats_take(entry)) {
-		/* Published, or being published right now: wait for that. */
-		mutex_lock(&stats_publish_lock);
-		if (entry->published)
-			kobject_del(&entry->kobj);
-		mutex_unlock(&stats_publish_lock);
-	}
+	stats_unqueue(entry);
 
+	/* Waits for a publication of this entry that is under way. */
+	mutex_lock(&entry->lock);
+	state = entry->state;
+	WRITE_ONCE(entry->state, STATS_DEAD);
+	mutex_unlock(&entry->lock);
+
+	/* Outside the lock: this waits for readers in the entry's files. */
+	if (state == STATS_LISTED)
+		kobject_del(&entry->kobj);
 	kobject_put(&entry->kobj);
 }
 
