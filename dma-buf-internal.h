@@ -15,6 +15,11 @@
 struct dma_buf;
 struct file;
 
+/* dma-buf.c: the buffer list, for the sysfs statistics. */
+unsigned long dma_buf_newest_ino(void);
+struct dma_buf **dma_buf_get_unlisted(unsigned long max_ino,
+				      unsigned int *count, bool *newer);
+
 /* dma-resv-glue.c: waits on the implicit fences of a buffer. */
 int dma_buf_wait_for_cpu(struct dma_buf *dmabuf,
 			 enum dma_data_direction direction);

@@ -3,22 +3,25 @@
  * DMA-BUF sysfs statistics: /sys/kernel/dmabuf/buffers/<inode>/.
  */
 
+#include <linux/atomic.h>
 #include <linux/dma-buf.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/fsnotify_backend.h>
 #include <linux/jiffies.h>
 #include <linux/kernfs.h>
 #include <linux/kobject.h>
-#include <linux/list.h>
+#include <linux/limits.h>
+#include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/mount.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
-#include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
 #include <linux/workqueue.h>
 
+#include "dma-buf-internal.h"
 #include "dma-buf-sysfs-stats.h"
 
 /**
@@ -34,8 +37,9 @@
  *
  * Making and removing three sysfs nodes costs more than the rest of an
  * export put together, and most buffers are gone long before anybody
- * looks.  So dma_buf_export() only queues a small record of the buffer;
- * the directory is made when somebody could be looking:
+ * looks.  So dma_buf_export() does no statistics work at all: a buffer
+ * without an entry is simply not listed yet, and its entry and directory
+ * are made when somebody could be looking:
  *
  * - when a task opens /sys/kernel/dmabuf/buffers (an fsnotify watch on
  *   the directory runs before open() returns), so a walk of the
@@ -74,36 +78,21 @@ MODULE_PARM_DESC(enable, "List buffers in /sys/kernel/dmabuf (default: true)");
 /* How long a buffer may stay unlisted when nobody asks for it. */
 #define STATS_DEFER_DELAY	msecs_to_jiffies(10)
 
-/* Where an entry stands; see struct dma_buf_sysfs_entry. */
-enum dma_buf_stats_state {
-	STATS_QUEUED,		/* waiting to be published */
-	STATS_LISTED,		/* in buffers/ */
-	STATS_UNLISTED,		/* publication failed; stays out of sysfs */
-	STATS_DEAD,		/* the buffer is being released */
-};
-
 /**
  * struct dma_buf_sysfs_entry - the sysfs directory of one buffer
- * @kobj: the directory, in sysfs while @state is STATS_LISTED.
- * @queue: link in the queue of entries to publish, or in a batch being
- *	published; empty once a publisher has taken the entry.
- * @lock: serialises publication against removal of this entry, so that
- *	sysfs work for one buffer never waits for another's.
- * @state: where the entry stands, an enum dma_buf_stats_state.
+ * @kobj: the directory.
+ * @listed: whether @kobj made it into buffers/.
  * @ino: the buffer's inode number, the directory's name.
  * @size: the buffer's size.
  * @exp_name: a copy of the exporter's name, which may live in a module
  *	that goes away with the buffer.
  *
- * @queue is protected by the queue lock, @state by @lock (and read
- * without it as a hint).  The buffer holds the initial reference; a
- * publisher working from the queue holds one of its own.
+ * Made the first time the buffer is published, and referenced from
+ * &dma_buf.sysfs_entry from then on.
  */
 struct dma_buf_sysfs_entry {
 	struct kobject kobj;
-	struct list_head queue;
-	struct mutex lock;	/* publication vs removal, see above */
-	enum dma_buf_stats_state state;
+	bool listed;
 	unsigned long ino;
 	size_t size;
 	const char *exp_name;
@@ -120,15 +109,18 @@ static struct kset *dmabuf_kset;
 static struct kset *dmabuf_buffers_kset;
 
 /*
- * The export path only takes the queue spinlock.  Sysfs work, which can
- * wait a long time behind other sysfs users, runs under the entry's own
- * mutex only.
+ * Serialises publishers, so that each buffer gets one entry; it guards
+ * &dma_buf.sysfs_entry going from NULL to set.  Never taken by export or
+ * release.
  */
-static DEFINE_SPINLOCK(stats_queue_lock);
-static LIST_HEAD(stats_queue);
+static DEFINE_MUTEX(stats_publish_lock);
 
 /* Set once the watch on buffers/ is in place. */
 static bool stats_deferred;
+/* Buffers up to this inode number were there at the worker's last run. */
+static unsigned long stats_worker_mark;
+/* Set by dma_buf_stats_kick(): the worker publishes every buffer. */
+static atomic_t stats_kicked = ATOMIC_INIT(0);
 
 static void stats_worker(struct work_struct *work);
 static DECLARE_DELAYED_WORK(stats_work, stats_worker);
@@ -179,7 +171,6 @@ static void dma_buf_stats_entry_release(struct kobject *kobj)
 {
 	struct dma_buf_sysfs_entry *entry = to_stats_entry(kobj);
 
-	mutex_destroy(&entry->lock);
 	kfree_const(entry->exp_name);
 	kfree(entry);
 }
@@ -199,29 +190,17 @@ static const struct kset_uevent_ops dma_buf_stats_uevent_ops = {
 	.filter = dma_buf_stats_uevent_filter,
 };
 
-/* Take @entry off whatever queue or batch holds it. */
-static void stats_unqueue(struct dma_buf_sysfs_entry *entry)
-{
-	spin_lock(&stats_queue_lock);
-	list_del_init(&entry->queue);
-	spin_unlock(&stats_queue_lock);
-}
-
 /*
  * Build the directory next to buffers/, then move it in: readers of
- * buffers/ see all of it or nothing.  On failure the buffer stays
- * unlisted, which is logged once; losing a statistic is better than
- * failing an export that has long succeeded.
+ * buffers/ see all of it or nothing.
  */
 static int stats_make_dir(struct dma_buf_sysfs_entry *entry)
 {
 	int ret;
 
-	lockdep_assert_held(&entry->lock);
-
 	ret = kobject_add(&entry->kobj, &dmabuf_kset->kobj, "%lu", entry->ino);
 	if (ret)
-		goto err_unlisted;
+		return ret;
 
 	ret = sysfs_create_group(&entry->kobj, &dma_buf_stats_group);
 	if (ret)
@@ -235,65 +214,96 @@ static int stats_make_dir(struct dma_buf_sysfs_entry *entry)
 
 err_del:
 	kobject_del(&entry->kobj);
-err_unlisted:
-	pr_warn_once("dma-buf: no sysfs entry for buffer %lu: %d\n",
-		     entry->ino, ret);
 	return ret;
 }
 
-/* Publish @entry unless that happened already or its buffer is going. */
-static void stats_publish(struct dma_buf_sysfs_entry *entry)
-{
-	mutex_lock(&entry->lock);
-	if (entry->state == STATS_QUEUED)
-		WRITE_ONCE(entry->state, stats_make_dir(entry) ?
-					 STATS_UNLISTED : STATS_LISTED);
-	mutex_unlock(&entry->lock);
-}
-
-/* Publish every entry of @batch, one at a time. */
-static void stats_publish_batch(struct list_head *batch)
+/*
+ * Give @buf its entry and directory.  On failure the buffer stays
+ * unlisted, which is logged once; losing a statistic is better than
+ * failing an export that has long succeeded.  Without an entry at all
+ * (no memory) a later publisher tries again.
+ */
+static int stats_publish_locked(struct dma_buf *buf)
 {
 	struct dma_buf_sysfs_entry *entry;
+	int ret;
 
-	for (;;) {
-		spin_lock(&stats_queue_lock);
-		entry = list_first_entry_or_null(batch,
-						 struct dma_buf_sysfs_entry,
-						 queue);
-		if (entry) {
-			list_del_init(&entry->queue);
-			/* The buffer may be released while we work. */
-			kobject_get(&entry->kobj);
-		}
-		spin_unlock(&stats_queue_lock);
-		if (!entry)
-			return;
+	lockdep_assert_held(&stats_publish_lock);
 
-		stats_publish(entry);
-		kobject_put(&entry->kobj);
-		cond_resched();
+	if (buf->sysfs_entry)
+		return 0;
+
+	entry = kzalloc(sizeof(*entry), GFP_KERNEL);
+	if (!entry)
+		return -ENOMEM;
+
+	entry->exp_name = kstrdup_const(buf->exp_name ?: "", GFP_KERNEL);
+	if (!entry->exp_name) {
+		kfree(entry);
+		return -ENOMEM;
 	}
+	entry->ino = file_inode(buf->file)->i_ino;
+	entry->size = buf->size;
+	entry->kobj.kset = dmabuf_buffers_kset;
+	kobject_init(&entry->kobj, &dma_buf_stats_ktype);
+
+	ret = stats_make_dir(entry);
+	if (ret)
+		pr_warn_once("dma-buf: no sysfs entry for buffer %lu: %d\n",
+			     entry->ino, ret);
+	entry->listed = !ret;
+	WRITE_ONCE(buf->sysfs_entry, entry);
+	return ret;
+}
+
+static int stats_publish(struct dma_buf *buf)
+{
+	int ret;
+
+	mutex_lock(&stats_publish_lock);
+	ret = stats_publish_locked(buf);
+	mutex_unlock(&stats_publish_lock);
+	return ret;
 }
 
 /*
- * Publish what is queued now.  Entries queued meanwhile are left to the
- * next caller, so a stream of exports cannot keep this going forever.
+ * Publish the unlisted buffers numbered up to @max_ino.  Returns whether
+ * any unlisted buffer is left behind.
  */
-static void stats_publish_queued(void)
+static bool stats_publish_upto(unsigned long max_ino)
 {
-	LIST_HEAD(batch);
+	unsigned int count, i;
+	struct dma_buf **bufs;
+	bool left;
 
-	spin_lock(&stats_queue_lock);
-	list_splice_init(&stats_queue, &batch);
-	spin_unlock(&stats_queue_lock);
-
-	stats_publish_batch(&batch);
+	bufs = dma_buf_get_unlisted(max_ino, &count, &left);
+	for (i = 0; i < count; i++) {
+		if (stats_publish(bufs[i]))
+			left = true;
+		/* The last reference: the release runs here or soon after. */
+		fput(bufs[i]->file);
+		cond_resched();
+	}
+	kvfree(bufs);
+	return left;
 }
 
+/*
+ * Publish the buffers that were already there at the previous run (all
+ * of them after a kick), so that a buffer is listed at most about two
+ * periods after its export, and come back while unlisted ones remain.
+ */
 static void stats_worker(struct work_struct *work)
 {
-	stats_publish_queued();
+	unsigned long mark = READ_ONCE(stats_worker_mark);
+
+	if (atomic_xchg(&stats_kicked, 0))
+		mark = ULONG_MAX;
+	WRITE_ONCE(stats_worker_mark, dma_buf_newest_ino());
+
+	if (stats_publish_upto(mark))
+		queue_delayed_work(system_unbound_wq, &stats_work,
+				   STATS_DEFER_DELAY);
 }
 
 #ifdef CONFIG_FSNOTIFY
@@ -305,7 +315,7 @@ static int stats_dir_opened(struct fsnotify_mark *mark, u32 mask,
 			    struct inode *inode, struct inode *dir,
 			    const struct qstr *file_name, u32 cookie)
 {
-	stats_publish_queued();
+	stats_publish_upto(ULONG_MAX);
 	return 0;
 }
 
@@ -402,87 +412,60 @@ static void stats_watch_exit(void)
 #endif /* CONFIG_FSNOTIFY */
 
 /**
- * dma_buf_stats_add - record a new buffer for the statistics
+ * dma_buf_stats_add - account a new buffer
  * @dmabuf: the buffer, with its file already made
  *
- * Queues the buffer's entry; the directory is made later (see the
- * overview), or at once when the statistics cannot be deferred.
+ * Normally only makes sure the worker will come by: the entry is made
+ * later (see the overview).  Before the watch is set up, and where it
+ * cannot be, the entry is made now.
  *
- * Context: process context.  Takes only a spinlock when deferring.
+ * Context: process context.  Takes no lock when deferring.
  *
- * Return: 0, or -ENOMEM.
+ * Return: 0, or a negative errno when the entry could not be made now.
  */
 int dma_buf_stats_add(struct dma_buf *dmabuf)
 {
-	struct dma_buf_sysfs_entry *entry;
-
 	if (!stats_enabled)
 		return 0;
 
-	entry = kzalloc(sizeof(*entry), GFP_KERNEL);
-	if (!entry)
-		return -ENOMEM;
+	if (!stats_deferred)
+		return stats_publish(dmabuf);
 
-	entry->exp_name = kstrdup_const(dmabuf->exp_name ?: "", GFP_KERNEL);
-	if (!entry->exp_name) {
-		kfree(entry);
-		return -ENOMEM;
-	}
-
-	mutex_init(&entry->lock);
-	entry->state = STATS_QUEUED;
-	entry->ino = file_inode(dmabuf->file)->i_ino;
-	entry->size = dmabuf->size;
-	entry->kobj.kset = dmabuf_buffers_kset;
-	kobject_init(&entry->kobj, &dma_buf_stats_ktype);
-
-	spin_lock(&stats_queue_lock);
-	list_add_tail(&entry->queue, &stats_queue);
-	spin_unlock(&stats_queue_lock);
-	dmabuf->sysfs_entry = entry;
-
-	if (stats_deferred)
-		queue_delayed_work(system_wq, &stats_work, STATS_DEFER_DELAY);
-	else
-		dma_buf_stats_sync(dmabuf);
+	/* Usually pending already: then this is one atomic test. */
+	queue_delayed_work(system_unbound_wq, &stats_work, STATS_DEFER_DELAY);
 	return 0;
 }
 
 /**
- * dma_buf_stats_sync - make a buffer's directory now if it is queued
+ * dma_buf_stats_sync - list a buffer now if it is not listed yet
  * @dmabuf: the buffer
  *
  * Called wherever userspace learns the buffer's inode number, so that the
  * directory exists by the time it can look for it.  Returns once the
- * directory is listed, also when another task was publishing it.
+ * directory is listed, also when another task was making it.
  *
- * Context: process context; may sleep.
+ * Context: process context; may sleep.  The caller holds the buffer's
+ * file or dentry.
  */
 void dma_buf_stats_sync(struct dma_buf *dmabuf)
 {
-	struct dma_buf_sysfs_entry *entry = dmabuf->sysfs_entry;
-
-	/* Callers hold the buffer's file or dentry: it is not released. */
-	if (!entry || READ_ONCE(entry->state) != STATS_QUEUED)
-		return;
-
-	stats_unqueue(entry);
-	stats_publish(entry);
+	if (stats_enabled && !READ_ONCE(dmabuf->sysfs_entry))
+		stats_publish(dmabuf);
 }
 
 /**
- * dma_buf_stats_sync_all - make the directory of every queued buffer now
+ * dma_buf_stats_sync_all - list every buffer now
  *
  * Context: process context; may sleep.
  */
 void dma_buf_stats_sync_all(void)
 {
 	if (stats_enabled)
-		stats_publish_queued();
+		stats_publish_upto(ULONG_MAX);
 }
 
 /**
- * dma_buf_stats_kick - make the directories of queued buffers soon
+ * dma_buf_stats_kick - list every buffer soon
  *
  * Description: for paths that reveal inode numbers but hold locks that
  * must not nest outside sysfs's own, such as mmap_lock.
@@ -491,39 +474,32 @@ void dma_buf_stats_sync_all(void)
  */
 void dma_buf_stats_kick(void)
 {
-	if (stats_enabled)
-		mod_delayed_work(system_wq, &stats_work, 0);
+	if (!stats_enabled)
+		return;
+	atomic_set(&stats_kicked, 1);
+	mod_delayed_work(system_unbound_wq, &stats_work, 0);
 }
 
 /**
  * dma_buf_stats_remove - withdraw a buffer from sysfs
  * @dmabuf: the buffer, about to be freed
  *
- * An entry that was never published is dropped without touching sysfs.  A
- * published one is removed before this returns, which waits for readers
- * in its files.
+ * A buffer that was never listed costs nothing here.  A listed one is
+ * removed before this returns, which waits for readers in its files.
  *
- * Context: process context; may sleep.
+ * Context: process context; may sleep.  Nobody can be publishing the
+ * buffer: publishers hold its file or dentry, and this runs when the
+ * dentry goes.
  */
 void dma_buf_stats_remove(struct dma_buf *dmabuf)
 {
 	struct dma_buf_sysfs_entry *entry = dmabuf->sysfs_entry;
-	enum dma_buf_stats_state state;
 
 	if (!entry)
 		return;
 	dmabuf->sysfs_entry = NULL;
 
-	stats_unqueue(entry);
-
-	/* Waits for a publication of this entry that is under way. */
-	mutex_lock(&entry->lock);
-	state = entry->state;
-	WRITE_ONCE(entry->state, STATS_DEAD);
-	mutex_unlock(&entry->lock);
-
-	/* Outside the lock: this waits for readers in the entry's files. */
-	if (state == STATS_LISTED)
+	if (entry->listed)
 		kobject_del(&entry->kobj);
 	kobject_put(&entry->kobj);
 }

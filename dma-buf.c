@@ -335,6 +335,70 @@ static struct file *dma_buf_new_file(size_t size, int flags)
 	return file;
 }
 
+#ifdef CONFIG_DMABUF_SYSFS_STATS
+/* The inode number of the newest buffer so far. */
+unsigned long dma_buf_newest_ino(void)
+{
+	return atomic64_read(&dmabuf_last_ino);
+}
+
+static bool dma_buf_unlisted(struct dma_buf *buf, unsigned long max_ino,
+			     bool *newer)
+{
+	if (READ_ONCE(buf->sysfs_entry))
+		return false;
+	if (file_inode(buf->file)->i_ino > max_ino) {
+		*newer = true;
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The buffers on the list that have no sysfs entry yet and are numbered up
+ * to @max_ino, each with a reference to its file that the caller drops
+ * with fput(), in an array the caller frees with kvfree().  *@newer tells
+ * whether newer unlisted buffers were passed over.  Releases already under
+ * way are skipped; the buffers are only listed, never waited for.
+ */
+struct dma_buf **dma_buf_get_unlisted(unsigned long max_ino,
+				      unsigned int *count, bool *newer)
+{
+	struct dma_buf **bufs = NULL;
+	unsigned int n = 0, room = 0;
+	struct dma_buf *buf;
+
+	*newer = false;
+	mutex_lock(&dmabuf_list_lock);
+	list_for_each_entry(buf, &dmabuf_list, list_node)
+		room += dma_buf_unlisted(buf, max_ino, newer);
+	mutex_unlock(&dmabuf_list_lock);
+
+	if (!room)
+		goto out;
+	bufs = kvmalloc_array(room, sizeof(*bufs), GFP_KERNEL);
+	if (!bufs) {
+		/* Try again later. */
+		*newer = true;
+		goto out;
+	}
+
+	/* Those exported in between are newer than @max_ino or wait. */
+	mutex_lock(&dmabuf_list_lock);
+	list_for_each_entry(buf, &dmabuf_list, list_node) {
+		if (n == room)
+			break;
+		if (dma_buf_unlisted(buf, max_ino, newer) &&
+		    get_file_rcu(buf->file))
+			bufs[n++] = buf;
+	}
+	mutex_unlock(&dmabuf_list_lock);
+out:
+	*count = n;
+	return bufs;
+}
+#endif
+
 static bool dma_buf_ops_valid(const struct dma_buf_ops *ops)
 {
 	if (!ops->map_dma_buf || !ops->unmap_dma_buf || !ops->release)
