@@ -48,8 +48,12 @@
  *   fstat() or stat() of the file, reading its fdinfo, reading debugfs
  *   bufinfo;
  * - by a worker shortly after mmap() (which shows the inode number in
- *   /proc/<pid>/maps) and, for any other reader, a few milliseconds after
- *   the export.
+ *   /proc/<pid>/maps) and, for any other reader, 10 to 20 milliseconds
+ *   after the export.
+ *
+ * Export and the release of a buffer that was never listed take no lock
+ * of the statistics and touch no sysfs state, so they never wait for
+ * sysfs or for a reader of it.
  *
  * The watch sits on the sysfs instance of the initial network namespace;
  * a sysfs mounted in another network namespace sees entries once the
