@@ -5,7 +5,6 @@
 
 #include <linux/atomic.h>
 #include <linux/dma-buf.h>
-#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/fsnotify_backend.h>
 #include <linux/jiffies.h>
@@ -114,10 +113,13 @@ static struct kset *dmabuf_buffers_kset;
 
 /*
  * Serialises publishers, so that each buffer gets one entry; it guards
- * &dma_buf.sysfs_entry going from NULL to set.  Never taken by export or
- * release.
+ * &dma_buf.sysfs_entry going from NULL (or STATS_CLAIMED) to set.  Never
+ * taken by export, nor by the release of a buffer nobody is publishing.
  */
 static DEFINE_MUTEX(stats_publish_lock);
+
+/* &dma_buf.sysfs_entry of a buffer that a publisher has picked up. */
+#define STATS_CLAIMED	((struct dma_buf_sysfs_entry *)1UL)
 
 /* Set once the watch on buffers/ is in place. */
 static bool stats_deferred;
@@ -222,31 +224,29 @@ err_del:
 }
 
 /*
- * Give @buf its entry and directory.  On failure the buffer stays
- * unlisted, which is logged once; losing a statistic is better than
- * failing an export that has long succeeded.  Without an entry at all
- * (no memory) a later publisher tries again.
+ * Give @buf, which has no entry or is claimed by us, its entry and
+ * directory.  On failure the buffer stays unlisted, which is logged once;
+ * losing a statistic is better than failing an export that has long
+ * succeeded.  Without an entry at all (no memory) a later publisher tries
+ * again.
  */
-static int stats_publish_locked(struct dma_buf *buf)
+static int stats_publish_locked(struct dma_buf *buf, unsigned long ino)
 {
 	struct dma_buf_sysfs_entry *entry;
-	int ret;
+	int ret = -ENOMEM;
 
 	lockdep_assert_held(&stats_publish_lock);
 
-	if (buf->sysfs_entry)
-		return 0;
-
 	entry = kzalloc(sizeof(*entry), GFP_KERNEL);
 	if (!entry)
-		return -ENOMEM;
+		goto out_none;
 
 	entry->exp_name = kstrdup_const(buf->exp_name ?: "", GFP_KERNEL);
 	if (!entry->exp_name) {
 		kfree(entry);
-		return -ENOMEM;
+		goto out_none;
 	}
-	entry->ino = file_inode(buf->file)->i_ino;
+	entry->ino = ino;
 	entry->size = buf->size;
 	entry->kobj.kset = dmabuf_buffers_kset;
 	kobject_init(&entry->kobj, &dma_buf_stats_ktype);
@@ -256,39 +256,65 @@ static int stats_publish_locked(struct dma_buf *buf)
 		pr_warn_once("dma-buf: no sysfs entry for buffer %lu: %d\n",
 			     entry->ino, ret);
 	entry->listed = !ret;
-	WRITE_ONCE(buf->sysfs_entry, entry);
+
+	/*
+	 * The last touch of @buf.  Release order: a release that reads the
+	 * pointer without the lock sees the entry complete.
+	 */
+	smp_store_release(&buf->sysfs_entry, entry);
+	return ret;
+
+out_none:
+	/* Release order, as above: nothing of ours is left to see. */
+	smp_store_release(&buf->sysfs_entry, NULL);
 	return ret;
 }
 
-static int stats_publish(struct dma_buf *buf)
+/* List @buf, numbered @ino, now; the caller holds its file or dentry. */
+static int stats_publish(struct dma_buf *buf, unsigned long ino)
 {
-	int ret;
+	int ret = 0;
 
 	mutex_lock(&stats_publish_lock);
-	ret = stats_publish_locked(buf);
+	if (!buf->sysfs_entry)
+		ret = stats_publish_locked(buf, ino);
 	mutex_unlock(&stats_publish_lock);
 	return ret;
 }
 
 /*
- * Publish the unlisted buffers numbered up to @max_ino.  Returns whether
- * any unlisted buffer is left behind.
+ * Publish the unlisted buffers numbered up to @max_ino.  They are claimed
+ * while the publish lock is held, which keeps them alive without a
+ * reference that would delay their release: a release that finds its
+ * buffer claimed waits for the lock (see dma_buf_stats_remove()).
+ * Returns whether any unlisted buffer is left behind.
  */
 static bool stats_publish_upto(unsigned long max_ino)
 {
-	unsigned int count, i;
-	struct dma_buf **bufs;
-	bool left;
+	struct dma_buf_claim *claims;
+	unsigned int room, count, i;
+	bool left = false;
 
-	bufs = dma_buf_get_unlisted(max_ino, &count, &left);
+	mutex_lock(&stats_publish_lock);
+	room = dma_buf_count_unlisted(max_ino, &left);
+	if (!room)
+		goto out_unlock;
+	claims = kvmalloc_array(room, sizeof(*claims), GFP_KERNEL);
+	if (!claims) {
+		left = true;
+		goto out_unlock;
+	}
+
+	count = dma_buf_claim_unlisted(claims, room, max_ino, STATS_CLAIMED);
+	left |= count < room;
 	for (i = 0; i < count; i++) {
-		if (stats_publish(bufs[i]))
+		if (stats_publish_locked(claims[i].buf, claims[i].ino))
 			left = true;
-		/* The last reference: the release runs here or soon after. */
-		fput(bufs[i]->file);
 		cond_resched();
 	}
-	kvfree(bufs);
+	kvfree(claims);
+out_unlock:
+	mutex_unlock(&stats_publish_lock);
 	return left;
 }
 
@@ -433,7 +459,7 @@ int dma_buf_stats_add(struct dma_buf *dmabuf)
 		return 0;
 
 	if (!stats_deferred)
-		return stats_publish(dmabuf);
+		return stats_publish(dmabuf, file_inode(dmabuf->file)->i_ino);
 
 	/* Usually pending already: then this is one atomic test. */
 	queue_delayed_work(system_unbound_wq, &stats_work, STATS_DEFER_DELAY);
@@ -443,6 +469,7 @@ int dma_buf_stats_add(struct dma_buf *dmabuf)
 /**
  * dma_buf_stats_sync - list a buffer now if it is not listed yet
  * @dmabuf: the buffer
+ * @ino: its inode number
  *
  * Called wherever userspace learns the buffer's inode number, so that the
  * directory exists by the time it can look for it.  Returns once the
@@ -451,10 +478,13 @@ int dma_buf_stats_add(struct dma_buf *dmabuf)
  * Context: process context; may sleep.  The caller holds the buffer's
  * file or dentry.
  */
-void dma_buf_stats_sync(struct dma_buf *dmabuf)
+void dma_buf_stats_sync(struct dma_buf *dmabuf, unsigned long ino)
 {
-	if (stats_enabled && !READ_ONCE(dmabuf->sysfs_entry))
-		stats_publish(dmabuf);
+	struct dma_buf_sysfs_entry *entry = READ_ONCE(dmabuf->sysfs_entry);
+
+	/* A claimed buffer is listed once the publish lock is ours. */
+	if (stats_enabled && (!entry || entry == STATS_CLAIMED))
+		stats_publish(dmabuf, ino);
 }
 
 /**
@@ -491,14 +521,21 @@ void dma_buf_stats_kick(void)
  * A buffer that was never listed costs nothing here.  A listed one is
  * removed before this returns, which waits for readers in its files.
  *
- * Context: process context; may sleep.  Nobody can be publishing the
- * buffer: publishers hold its file or dentry, and this runs when the
- * dentry goes.
+ * Context: process context; may sleep.  Waits only when a publisher has
+ * the buffer in hand.
  */
 void dma_buf_stats_remove(struct dma_buf *dmabuf)
 {
-	struct dma_buf_sysfs_entry *entry = dmabuf->sysfs_entry;
+	struct dma_buf_sysfs_entry *entry;
 
+	/* Pairs with the store in stats_publish_locked(). */
+	entry = smp_load_acquire(&dmabuf->sysfs_entry);
+	if (entry == STATS_CLAIMED) {
+		/* Being published right now: wait until that is done. */
+		mutex_lock(&stats_publish_lock);
+		entry = dmabuf->sysfs_entry;
+		mutex_unlock(&stats_publish_lock);
+	}
 	if (!entry)
 		return;
 	dmabuf->sysfs_entry = NULL;

@@ -14,7 +14,7 @@ struct dma_buf;
 int dma_buf_stats_init(void);
 void dma_buf_stats_exit(void);
 int dma_buf_stats_add(struct dma_buf *dmabuf);
-void dma_buf_stats_sync(struct dma_buf *dmabuf);
+void dma_buf_stats_sync(struct dma_buf *dmabuf, unsigned long ino);
 void dma_buf_stats_sync_all(void);
 void dma_buf_stats_kick(void);
 void dma_buf_stats_remove(struct dma_buf *dmabuf);
@@ -35,7 +35,8 @@ static inline int dma_buf_stats_add(struct dma_buf *dmabuf)
 	return 0;
 }
 
-static inline void dma_buf_stats_sync(struct dma_buf *dmabuf)
+static inline void dma_buf_stats_sync(struct dma_buf *dmabuf,
+				      unsigned long ino)
 {
 }
 

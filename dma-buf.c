@@ -269,7 +269,7 @@ static void dma_buf_show_fdinfo(struct seq_file *m, struct file *file)
 	struct dma_buf *buf = file->private_data;
 
 	/* fdinfo has just printed the inode number: make it findable. */
-	dma_buf_stats_sync(buf);
+	dma_buf_stats_sync(buf, file_inode(file)->i_ino);
 
 	seq_printf(m, "size:\t%zu\n", buf->size);
 	/* The reference that /proc holds while printing this is not counted. */
@@ -302,8 +302,9 @@ static int dma_buf_getattr(struct user_namespace *mnt_userns,
 {
 	struct dma_buf *buf = path->dentry->d_fsdata;
 
+	/* The file may be closed already; the dentry holds the inode. */
 	if (buf)
-		dma_buf_stats_sync(buf);
+		dma_buf_stats_sync(buf, d_inode(path->dentry)->i_ino);
 
 	generic_fillattr(mnt_userns, d_inode(path->dentry), stat);
 	return 0;
@@ -345,7 +346,7 @@ unsigned long dma_buf_newest_ino(void)
 static bool dma_buf_unlisted(struct dma_buf *buf, unsigned long max_ino,
 			     bool *newer)
 {
-	if (READ_ONCE(buf->sysfs_entry))
+	if (buf->sysfs_entry)
 		return false;
 	if (file_inode(buf->file)->i_ino > max_ino) {
 		*newer = true;
@@ -355,47 +356,51 @@ static bool dma_buf_unlisted(struct dma_buf *buf, unsigned long max_ino,
 }
 
 /*
- * The buffers on the list that have no sysfs entry yet and are numbered up
- * to @max_ino, each with a reference to its file that the caller drops
- * with fput(), in an array the caller frees with kvfree().  *@newer tells
- * whether newer unlisted buffers were passed over.  Releases already under
- * way are skipped; the buffers are only listed, never waited for.
+ * How many buffers on the list have no sysfs entry and are numbered up to
+ * @max_ino.  *@newer is set if newer ones without an entry were seen.
  */
-struct dma_buf **dma_buf_get_unlisted(unsigned long max_ino,
-				      unsigned int *count, bool *newer)
+unsigned int dma_buf_count_unlisted(unsigned long max_ino, bool *newer)
 {
-	struct dma_buf **bufs = NULL;
-	unsigned int n = 0, room = 0;
+	unsigned int n = 0;
 	struct dma_buf *buf;
 
-	*newer = false;
 	mutex_lock(&dmabuf_list_lock);
 	list_for_each_entry(buf, &dmabuf_list, list_node)
-		room += dma_buf_unlisted(buf, max_ino, newer);
+		n += dma_buf_unlisted(buf, max_ino, newer);
 	mutex_unlock(&dmabuf_list_lock);
+	return n;
+}
 
-	if (!room)
-		goto out;
-	bufs = kvmalloc_array(room, sizeof(*bufs), GFP_KERNEL);
-	if (!bufs) {
-		/* Try again later. */
-		*newer = true;
-		goto out;
-	}
+/*
+ * Store up to @room of those buffers in @claims, with their inode numbers,
+ * and mark each as claimed by setting its &dma_buf.sysfs_entry to @mark.
+ * Being on the list here means the buffer's release has not begun, so
+ * that release sees the mark (and waits for the publisher, see
+ * dma-buf-sysfs-stats.c); no reference is taken, and none delays a
+ * release.  The file may be gone by the time the claim is used, hence the
+ * inode number taken now.
+ */
+unsigned int dma_buf_claim_unlisted(struct dma_buf_claim *claims,
+				    unsigned int room, unsigned long max_ino,
+				    struct dma_buf_sysfs_entry *mark)
+{
+	bool newer = false;
+	unsigned int n = 0;
+	struct dma_buf *buf;
 
-	/* Those exported in between are newer than @max_ino or wait. */
 	mutex_lock(&dmabuf_list_lock);
 	list_for_each_entry(buf, &dmabuf_list, list_node) {
 		if (n == room)
 			break;
-		if (dma_buf_unlisted(buf, max_ino, newer) &&
-		    get_file_rcu(buf->file))
-			bufs[n++] = buf;
+		if (dma_buf_unlisted(buf, max_ino, &newer)) {
+			WRITE_ONCE(buf->sysfs_entry, mark);
+			claims[n].buf = buf;
+			claims[n].ino = file_inode(buf->file)->i_ino;
+			n++;
+		}
 	}
 	mutex_unlock(&dmabuf_list_lock);
-out:
-	*count = n;
-	return bufs;
+	return n;
 }
 #endif
 
