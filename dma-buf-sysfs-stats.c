@@ -123,7 +123,10 @@ static DEFINE_MUTEX(stats_publish_lock);
 
 /* Set once the watch on buffers/ is in place. */
 static bool stats_deferred;
-/* Buffers up to this inode number were there at the worker's last run. */
+/*
+ * Buffers up to this inode number were there at the worker's last run.
+ * Only the worker, which never runs twice at once, touches it.
+ */
 static unsigned long stats_worker_mark;
 /* Set by dma_buf_stats_kick(): the worker publishes every buffer. */
 static atomic_t stats_kicked = ATOMIC_INIT(0);
@@ -325,11 +328,11 @@ out_unlock:
  */
 static void stats_worker(struct work_struct *work)
 {
-	unsigned long mark = READ_ONCE(stats_worker_mark);
+	unsigned long mark = stats_worker_mark;
 
 	if (atomic_xchg(&stats_kicked, 0))
 		mark = ULONG_MAX;
-	WRITE_ONCE(stats_worker_mark, dma_buf_newest_ino());
+	stats_worker_mark = dma_buf_newest_ino();
 
 	if (stats_publish_upto(mark))
 		queue_delayed_work(system_unbound_wq, &stats_work,

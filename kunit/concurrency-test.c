@@ -65,6 +65,20 @@ static void run_workers(struct kunit *test, struct worker *w, unsigned int n)
 		wait_for_completion(&w[i].done);
 }
 
+/* @n threads running @fn @loops times on @d. */
+static void same_workers(struct worker *w, unsigned int n,
+			 struct dummy_exporter *d, unsigned int loops,
+			 int (*fn)(struct worker *w))
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		w[i].d = d;
+		w[i].loops = loops;
+		w[i].fn = fn;
+	}
+}
+
 static int refs_worker(struct worker *w)
 {
 	unsigned int i;
@@ -81,13 +95,8 @@ static void concurrent_get_put(struct kunit *test)
 {
 	struct dummy_exporter *d = dummy_export(test, NULL);
 	struct worker w[MAX_WORKERS] = { };
-	unsigned int i;
 
-	for (i = 0; i < MAX_WORKERS; i++) {
-		w[i].d = d;
-		w[i].loops = 2000;
-		w[i].fn = refs_worker;
-	}
+	same_workers(w, MAX_WORKERS, d, 2000, refs_worker);
 	run_workers(test, w, MAX_WORKERS);
 	KUNIT_EXPECT_EQ(test, file_count(d->dmabuf->file), 1L);
 	KUNIT_EXPECT_FALSE(test, dummy_released(d));
@@ -120,11 +129,7 @@ static void concurrent_vmap(struct kunit *test)
 	struct worker w[MAX_WORKERS] = { };
 	unsigned int i;
 
-	for (i = 0; i < MAX_WORKERS; i++) {
-		w[i].d = d;
-		w[i].loops = 500;
-		w[i].fn = vmap_worker;
-	}
+	same_workers(w, MAX_WORKERS, d, 500, vmap_worker);
 	run_workers(test, w, MAX_WORKERS);
 	for (i = 0; i < MAX_WORKERS; i++)
 		KUNIT_EXPECT_EQ(test, atomic_read(&w[i].errors), 0);
