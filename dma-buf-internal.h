@@ -15,21 +15,6 @@
 struct dma_buf;
 struct file;
 
-/* dma-buf.c: the buffer list, for the sysfs statistics. */
-struct dma_buf_sysfs_entry;
-
-/* A buffer picked up for publication, with its inode number. */
-struct dma_buf_claim {
-	struct dma_buf *buf;
-	unsigned long ino;
-};
-
-unsigned long dma_buf_newest_ino(void);
-unsigned int dma_buf_count_unlisted(unsigned long max_ino, bool *newer);
-unsigned int dma_buf_claim_unlisted(struct dma_buf_claim *claims,
-				    unsigned int room, unsigned long max_ino,
-				    struct dma_buf_sysfs_entry *mark);
-
 /* dma-resv-glue.c: waits on the implicit fences of a buffer. */
 int dma_buf_wait_for_cpu(struct dma_buf *dmabuf,
 			 enum dma_data_direction direction);

@@ -14,9 +14,6 @@ struct dma_buf;
 int dma_buf_stats_init(void);
 void dma_buf_stats_exit(void);
 int dma_buf_stats_add(struct dma_buf *dmabuf);
-void dma_buf_stats_sync(struct dma_buf *dmabuf, unsigned long ino);
-void dma_buf_stats_sync_all(void);
-void dma_buf_stats_kick(void);
 void dma_buf_stats_remove(struct dma_buf *dmabuf);
 
 #else
@@ -33,19 +30,6 @@ static inline void dma_buf_stats_exit(void)
 static inline int dma_buf_stats_add(struct dma_buf *dmabuf)
 {
 	return 0;
-}
-
-static inline void dma_buf_stats_sync(struct dma_buf *dmabuf,
-				      unsigned long ino)
-{
-}
-
-static inline void dma_buf_stats_sync_all(void)
-{
-}
-
-static inline void dma_buf_stats_kick(void)
-{
 }
 
 static inline void dma_buf_stats_remove(struct dma_buf *dmabuf)

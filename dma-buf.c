@@ -197,8 +197,6 @@ static int dma_buf_file_mmap(struct file *file, struct vm_area_struct *vma)
 	if (ret)
 		return ret;
 
-	/* /proc/<pid>/maps is about to show the inode number. */
-	dma_buf_stats_kick();
 	return buf->ops->mmap(buf, vma);
 }
 
@@ -268,9 +266,6 @@ static void dma_buf_show_fdinfo(struct seq_file *m, struct file *file)
 {
 	struct dma_buf *buf = file->private_data;
 
-	/* fdinfo has just printed the inode number: make it findable. */
-	dma_buf_stats_sync(buf, file_inode(file)->i_ino);
-
 	seq_printf(m, "size:\t%zu\n", buf->size);
 	/* The reference that /proc holds while printing this is not counted. */
 	seq_printf(m, "count:\t%ld\n", file_count(file) - 1);
@@ -292,28 +287,6 @@ static const struct file_operations dma_buf_fops = {
 	.release	= dma_buf_file_release,
 };
 
-/*
- * stat() reveals the inode number that names the buffer in sysfs, so the
- * buffer's entry is published before the answer goes out.
- */
-static int dma_buf_getattr(struct user_namespace *mnt_userns,
-			   const struct path *path, struct kstat *stat,
-			   u32 request_mask, unsigned int query_flags)
-{
-	struct dma_buf *buf = path->dentry->d_fsdata;
-
-	/* The file may be closed already; the dentry holds the inode. */
-	if (buf)
-		dma_buf_stats_sync(buf, d_inode(path->dentry)->i_ino);
-
-	generic_fillattr(mnt_userns, d_inode(path->dentry), stat);
-	return 0;
-}
-
-static const struct inode_operations dma_buf_inode_ops = {
-	.getattr = dma_buf_getattr,
-};
-
 static struct file *dma_buf_new_file(size_t size, int flags)
 {
 	struct inode *inode;
@@ -323,7 +296,6 @@ static struct file *dma_buf_new_file(size_t size, int flags)
 	if (IS_ERR(inode))
 		return ERR_CAST(inode);
 
-	inode->i_op = &dma_buf_inode_ops;
 	inode->i_ino = atomic64_inc_return(&dmabuf_last_ino);
 	inode->i_size = size;
 	inode_set_bytes(inode, size);
@@ -335,74 +307,6 @@ static struct file *dma_buf_new_file(size_t size, int flags)
 
 	return file;
 }
-
-#ifdef CONFIG_DMABUF_SYSFS_STATS
-/* The inode number of the newest buffer so far. */
-unsigned long dma_buf_newest_ino(void)
-{
-	return atomic64_read(&dmabuf_last_ino);
-}
-
-static bool dma_buf_unlisted(struct dma_buf *buf, unsigned long max_ino,
-			     bool *newer)
-{
-	if (buf->sysfs_entry)
-		return false;
-	if (file_inode(buf->file)->i_ino > max_ino) {
-		*newer = true;
-		return false;
-	}
-	return true;
-}
-
-/*
- * How many buffers on the list have no sysfs entry and are numbered up to
- * @max_ino.  *@newer is set if newer ones without an entry were seen.
- */
-unsigned int dma_buf_count_unlisted(unsigned long max_ino, bool *newer)
-{
-	unsigned int n = 0;
-	struct dma_buf *buf;
-
-	mutex_lock(&dmabuf_list_lock);
-	list_for_each_entry(buf, &dmabuf_list, list_node)
-		n += dma_buf_unlisted(buf, max_ino, newer);
-	mutex_unlock(&dmabuf_list_lock);
-	return n;
-}
-
-/*
- * Store up to @room of those buffers in @claims, with their inode numbers,
- * and mark each as claimed by setting its &dma_buf.sysfs_entry to @mark.
- * Being on the list here means the buffer's release has not begun, so
- * that release sees the mark (and waits for the publisher, see
- * dma-buf-sysfs-stats.c); no reference is taken, and none delays a
- * release.  The file may be gone by the time the claim is used, hence the
- * inode number taken now.
- */
-unsigned int dma_buf_claim_unlisted(struct dma_buf_claim *claims,
-				    unsigned int room, unsigned long max_ino,
-				    struct dma_buf_sysfs_entry *mark)
-{
-	bool newer = false;
-	unsigned int n = 0;
-	struct dma_buf *buf;
-
-	mutex_lock(&dmabuf_list_lock);
-	list_for_each_entry(buf, &dmabuf_list, list_node) {
-		if (n == room)
-			break;
-		if (dma_buf_unlisted(buf, max_ino, &newer)) {
-			WRITE_ONCE(buf->sysfs_entry, mark);
-			claims[n].buf = buf;
-			claims[n].ino = file_inode(buf->file)->i_ino;
-			n++;
-		}
-	}
-	mutex_unlock(&dmabuf_list_lock);
-	return n;
-}
-#endif
 
 static bool dma_buf_ops_valid(const struct dma_buf_ops *ops)
 {
@@ -438,9 +342,11 @@ static bool dma_buf_ops_valid(const struct dma_buf_ops *ops)
  * * ERR_PTR(-EINVAL) if @exp_info has no private data or the ops lack a
  *   mandatory callback or mix pin/unpin with each other or with
  *   cache_sgt_mapping;
+ * * ERR_PTR(-EINVAL) with CONFIG_DMABUF_SYSFS_STATS if @exp_info has no
+ *   exp_name, which the statistics need;
  * * ERR_PTR(-ENOENT) if the owning module is being unloaded;
  * * ERR_PTR(-ENOMEM) or another error from creating the file or the sysfs
- *   entry.
+ *   directory (-EEXIST if its name is taken).
  */
 struct dma_buf *dma_buf_export(const struct dma_buf_export_info *exp_info)
 {
@@ -1173,7 +1079,6 @@ int dma_buf_mmap(struct dma_buf *buf, struct vm_area_struct *vma,
 
 	vma_set_file(vma, buf->file);
 	vma->vm_pgoff = pgoff;
-	dma_buf_stats_kick();
 
 	return buf->ops->mmap(buf, vma);
 }
@@ -1289,9 +1194,6 @@ static int bufinfo_show(struct seq_file *s, void *unused)
 	size_t total_size = 0;
 	int nbufs = 0;
 	int ret;
-
-	/* The listing shows inode numbers: have sysfs list them first. */
-	dma_buf_stats_sync_all();
 
 	ret = mutex_lock_interruptible(&dmabuf_list_lock);
 	if (ret)

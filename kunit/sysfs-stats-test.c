@@ -14,7 +14,8 @@
 #include <linux/fcntl.h>
 #include <linux/file.h>
 #include <linux/fs.h>
-#include <linux/fsnotify.h>
+#include <linux/kernfs.h>
+#include <linux/kobject.h>
 #include <linux/jiffies.h>
 #include <linux/stat.h>
 #include <linux/string.h>
@@ -63,12 +64,7 @@ static struct dummy_exporter *export_with_fd(struct kunit *test,
 
 static struct file *open_path(struct kunit *test, const char *path, int flags)
 {
-	struct file *file = file_open_root_mnt(sysfs(test), path, flags, 0);
-
-	/* Report the open to fsnotify, as open(2) does before it returns. */
-	if (!IS_ERR(file))
-		fsnotify_open(file);
-	return file;
+	return file_open_root_mnt(sysfs(test), path, flags, 0);
 }
 
 static bool path_exists(struct kunit *test, const char *path)
@@ -407,25 +403,62 @@ static bool wait_gone(struct kunit *test, const char *path)
 	return true;
 }
 
-static bool wait_present(struct kunit *test, const char *path)
-{
-	unsigned long timeout = jiffies + DMABUF_TEST_RELEASE_TIMEOUT * HZ;
-
-	while (!path_exists(test, path)) {
-		if (time_after(jiffies, timeout))
-			return false;
-		usleep_range(1000, 2000);
-	}
-	return true;
-}
-
-static void sysfs_stats_entry_appears_unasked(struct kunit *test)
+/*
+ * The directory is there when dma_buf_export() returns, before anybody
+ * could have learned of the buffer: no descriptor, no fstat(), no wait.
+ */
+static void sysfs_stats_entry_listed_at_export(struct kunit *test)
 {
 	struct dummy_exporter *d = dummy_export(test, NULL);
 
-	/* Nobody asks for the inode number: listed soon all the same. */
-	KUNIT_ASSERT_GE(test, dummy_fd(d, O_CLOEXEC), 0);
-	KUNIT_EXPECT_TRUE(test, wait_present(test, entry_path(test, d, NULL)));
+	KUNIT_EXPECT_TRUE(test, path_exists(test, entry_path(test, d, NULL)));
+	KUNIT_EXPECT_TRUE(test, path_exists(test, entry_path(test, d, "size")));
+	KUNIT_EXPECT_TRUE(test, path_exists(test,
+					    entry_path(test, d, "exporter_name")));
+}
+
+static void put_kobject(void *data)
+{
+	kobject_put(data);
+}
+
+/*
+ * The directory of the next buffer cannot be made (its name is taken):
+ * the export fails with that error and leaves nothing behind, neither in
+ * sysfs nor in memory, and the taken name stays with its owner.
+ */
+static void sysfs_stats_export_fails_when_dir_fails(struct kunit *test)
+{
+	struct dummy_exporter *probe = dummy_export(test, NULL);
+	struct kernfs_node *dmabuf_kn, *buffers_kn;
+	struct dummy_exporter *d;
+	struct kobject *clash;
+	char *name;
+
+	sysfs(test);
+	dmabuf_kn = kernfs_find_and_get(kernel_kobj->sd, "dmabuf");
+	KUNIT_ASSERT_NOT_NULL(test, dmabuf_kn);
+	buffers_kn = kernfs_find_and_get(dmabuf_kn, "buffers");
+	kernfs_put(dmabuf_kn);
+	KUNIT_ASSERT_NOT_NULL(test, buffers_kn);
+
+	/* Inode numbers count up: the next export gets this one. */
+	name = dmabuf_test_printf(test, "%lu", ino_of(probe) + 1);
+	clash = kobject_create_and_add(name, buffers_kn->priv);
+	kernfs_put(buffers_kn);
+	KUNIT_ASSERT_NOT_NULL(test, clash);
+	dmabuf_test_defer(test, put_kobject, clash);
+
+	d = dummy_exporter_new(test, NULL);
+	KUNIT_EXPECT_EQ(test, dummy_exporter_export(d), -EEXIST);
+	KUNIT_EXPECT_NULL(test, d->dmabuf);
+	KUNIT_EXPECT_EQ(test, dummy_calls(d, DUMMY_RELEASE), 0U);
+
+	/* The other directory is untouched, and nothing was added to it. */
+	KUNIT_EXPECT_TRUE(test, dir_contains(test, BUFFERS_DIR, name));
+	KUNIT_EXPECT_FALSE(test, path_exists(test,
+				dmabuf_test_printf(test, BUFFERS_DIR "/%s/size",
+						   name)));
 }
 
 static void sysfs_stats_entry_removed_on_release(struct kunit *test)
@@ -497,7 +530,8 @@ static struct kunit_case dma_buf_sysfs_stats_cases[] = {
 	KUNIT_CASE(sysfs_stats_size),
 	KUNIT_CASE(sysfs_stats_files_read_only),
 	KUNIT_CASE(sysfs_stats_entry_per_buffer),
-	KUNIT_CASE(sysfs_stats_entry_appears_unasked),
+	KUNIT_CASE(sysfs_stats_entry_listed_at_export),
+	KUNIT_CASE(sysfs_stats_export_fails_when_dir_fails),
 	KUNIT_CASE(sysfs_stats_listed_entries_complete),
 	KUNIT_CASE(sysfs_stats_entry_removed_on_release),
 	KUNIT_CASE(sysfs_stats_open_file_outlives_buffer),

@@ -22,6 +22,7 @@
 struct device;
 struct dma_buf;
 struct dma_buf_attachment;
+struct kernfs_node;
 
 /**
  * struct dma_buf_ops - what an exporter implements for its buffers
@@ -192,7 +193,7 @@ struct dma_buf_ops {
  * @poll: wait queue for poll() on the buffer's file.
  * @cb_in: fence callback state for a pending EPOLLIN.
  * @cb_out: fence callback state for a pending EPOLLOUT.
- * @sysfs_entry: the buffer's sysfs statistics entry.
+ * @sysfs_entry: the buffer's directory in /sys/kernel/dmabuf/buffers.
  *
  * Exporters create one with dma_buf_export() and hand it to userspace as a
  * file descriptor with dma_buf_fd(); importers look it up with
@@ -228,7 +229,7 @@ struct dma_buf {
 		__poll_t active;
 	} cb_in, cb_out;
 #ifdef CONFIG_DMABUF_SYSFS_STATS
-	struct dma_buf_sysfs_entry *sysfs_entry;
+	struct kernfs_node *sysfs_entry;
 #endif
 };
 
