@@ -10,11 +10,13 @@
 #include <linux/dma-resv.h>
 #include <linux/export.h>
 #include <linux/fs.h>
+#include <linux/limits.h>
 #include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mount.h>
 #include <linux/mutex.h>
+#include <linux/overflow.h>
 #include <linux/pseudo_fs.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -78,10 +80,36 @@ static bool is_dma_buf_file(struct file *file)
 	return file->f_op == &dma_buf_fops;
 }
 
+/*
+ * What dma_buf_export() allocates: the buffer, whether it carries its own
+ * reservation object, and that object when it does.  The flag, not the
+ * address, decides: an exporter's object may well sit right behind a
+ * &struct dma_buf in memory.
+ */
+struct dma_buf_box {
+	struct dma_buf buf;
+	bool own_resv;
+	struct dma_resv resv[];
+};
+
+static struct dma_buf_box *to_box(struct dma_buf *buf)
+{
+	return container_of(buf, struct dma_buf_box, buf);
+}
+
 static bool dma_buf_has_own_resv(struct dma_buf *buf)
 {
-	return buf->resv == (struct dma_resv *)(buf + 1);
+	return to_box(buf)->own_resv;
 }
+
+/*
+ * Buffers whose release found them still in use (see
+ * dmabuf_dentry_release()).  They are kept, not freed, so that the user
+ * that broke the rules touches valid memory; linked here so that they are
+ * not reported as leaks either.
+ */
+static LIST_HEAD(dmabuf_kept_list);
+static DEFINE_SPINLOCK(dmabuf_kept_lock);
 
 /*
  * The link text of /proc/<pid>/fd/<n> and the name in /proc/<pid>/maps:
@@ -96,13 +124,34 @@ static char *dmabuf_dname(struct dentry *dentry, char *buffer, int buflen)
 	if (!buf)
 		return dynamic_dname(buffer, buflen, "/%s:", dentry->d_name.name);
 
-	/* The name may be replaced at any moment: format it under its lock. */
+	/*
+	 * The name may be replaced at any moment: format it under its lock.
+	 * At most DMA_BUF_NAME_LEN - 1 characters of it, as in 6.1, also when
+	 * a driver set a longer one itself.
+	 */
 	spin_lock(&buf->name_lock);
-	res = dynamic_dname(buffer, buflen, "/%s:%s", dentry->d_name.name,
-			    buf->name ?: "");
+	res = dynamic_dname(buffer, buflen, "/%s:%.*s", dentry->d_name.name,
+			    DMA_BUF_NAME_LEN - 1, buf->name ?: "");
 	spin_unlock(&buf->name_lock);
 
 	return res;
+}
+
+/*
+ * Is a kernel mapping or a poll callback left at release?  A callback that
+ * is still armed is told that the file has gone (see dma_buf_poll()).
+ */
+static bool dma_buf_still_used(struct dma_buf *buf)
+{
+	bool armed;
+
+	spin_lock_irq(&buf->poll.lock);
+	armed = buf->cb_in.active || buf->cb_out.active;
+	if (armed)
+		buf->file = NULL;
+	spin_unlock_irq(&buf->poll.lock);
+
+	return armed || buf->vmapping_counter;
 }
 
 /*
@@ -117,9 +166,21 @@ static void dmabuf_dentry_release(struct dentry *dentry)
 	if (!buf)
 		return;
 
-	WARN_ON(buf->vmapping_counter);
-	WARN_ON(buf->cb_in.active || buf->cb_out.active);
-	WARN_ON(!list_empty(&buf->attachments));
+	/*
+	 * An armed poll callback holds a file reference, and a kernel mapping
+	 * must be undone before its user drops the last one, so neither can
+	 * be left here unless somebody broke the rules.  6.1 stops the kernel
+	 * here.  Warn instead, and keep the buffer and the exporter's memory
+	 * (and so its module): whoever still uses them then reaches valid
+	 * memory instead of freed memory.
+	 */
+	if (WARN_ON(dma_buf_still_used(buf))) {
+		dma_buf_stats_remove(buf);
+		spin_lock(&dmabuf_kept_lock);
+		list_add(&buf->list_node, &dmabuf_kept_list);
+		spin_unlock(&dmabuf_kept_lock);
+		return;
+	}
 
 	dma_buf_stats_remove(buf);
 	buf->ops->release(buf);
@@ -127,9 +188,10 @@ static void dmabuf_dentry_release(struct dentry *dentry)
 	if (dma_buf_has_own_resv(buf))
 		dma_resv_fini(buf->resv);
 
+	WARN_ON(!list_empty(&buf->attachments));
 	module_put(buf->owner);
 	kfree(buf->name);
-	kfree(buf);
+	kfree(to_box(buf));
 }
 
 static const struct dentry_operations dmabuf_dentry_ops = {
@@ -351,9 +413,9 @@ static bool dma_buf_ops_valid(const struct dma_buf_ops *ops)
 struct dma_buf *dma_buf_export(const struct dma_buf_export_info *exp_info)
 {
 	struct dma_resv *resv = exp_info->resv;
+	struct dma_buf_box *box;
 	struct dma_buf *buf;
 	struct file *file;
-	size_t alloc_size;
 	int ret;
 
 	if (WARN_ON(!exp_info->priv || !exp_info->ops ||
@@ -363,13 +425,24 @@ struct dma_buf *dma_buf_export(const struct dma_buf_export_info *exp_info)
 	if (!try_module_get(exp_info->owner))
 		return ERR_PTR(-ENOENT);
 
-	/* A buffer without a shared reservation object carries one inline. */
-	alloc_size = sizeof(*buf) + (resv ? 0 : sizeof(*resv));
-	buf = kzalloc(alloc_size, GFP_KERNEL);
-	if (!buf) {
-		ret = -ENOMEM;
+	/*
+	 * The file first, then the buffer, in 6.1's order: an allocation that
+	 * fails hits the same object, and a failed buffer allocation uses up
+	 * an inode number, as there.
+	 */
+	file = dma_buf_new_file(exp_info->size, exp_info->flags);
+	if (IS_ERR(file)) {
+		ret = PTR_ERR(file);
 		goto err_module_put;
 	}
+
+	/* A buffer without a shared reservation object carries one inline. */
+	box = kzalloc(struct_size(box, resv, resv ? 0 : 1), GFP_KERNEL);
+	if (!box) {
+		ret = -ENOMEM;
+		goto err_put_file;
+	}
+	buf = &box->buf;
 
 	buf->priv = exp_info->priv;
 	buf->ops = exp_info->ops;
@@ -384,21 +457,16 @@ struct dma_buf *dma_buf_export(const struct dma_buf_export_info *exp_info)
 	buf->cb_out.poll = &buf->poll;
 
 	if (!resv) {
-		resv = (struct dma_resv *)(buf + 1);
+		box->own_resv = true;
+		resv = box->resv;
 		dma_resv_init(resv);
 	}
 	buf->resv = resv;
-
-	file = dma_buf_new_file(exp_info->size, exp_info->flags);
-	if (IS_ERR(file)) {
-		ret = PTR_ERR(file);
-		goto err_free_dmabuf;
-	}
 	buf->file = file;
 
 	ret = dma_buf_stats_add(buf);
 	if (ret)
-		goto err_put_file;
+		goto err_free_dmabuf;
 
 	/* Complete: from here on the file owns the buffer. */
 	file->private_data = buf;
@@ -410,13 +478,13 @@ struct dma_buf *dma_buf_export(const struct dma_buf_export_info *exp_info)
 
 	return buf;
 
+err_free_dmabuf:
+	if (box->own_resv)
+		dma_resv_fini(buf->resv);
+	kfree(box);
 err_put_file:
 	/* Neither the file nor its dentry point at the buffer yet. */
 	fput(file);
-err_free_dmabuf:
-	if (dma_buf_has_own_resv(buf))
-		dma_resv_fini(buf->resv);
-	kfree(buf);
 err_module_put:
 	module_put(exp_info->owner);
 	return ERR_PTR(ret);
@@ -515,7 +583,8 @@ EXPORT_SYMBOL_NS_GPL(dma_buf_put, DMA_BUF);
  * With CONFIG_DMABUF_DEBUG importers get tables whose page pointers are
  * scrambled, so one that wrongly uses the pages instead of the DMA
  * addresses faults right away.  The scrambling is its own inverse and keeps
- * the chain/end marker bits, so walking the table still works.
+ * the lowest byte, chain/end marker bits included, so walking the table
+ * still works.
  */
 static void dma_buf_scramble_pages(struct sg_table *sgt)
 {
@@ -525,8 +594,12 @@ static void dma_buf_scramble_pages(struct sg_table *sgt)
 	if (!IS_ENABLED(CONFIG_DMABUF_DEBUG))
 		return;
 
+	/*
+	 * 6.1 flips every bit above the lowest byte; importers that look
+	 * at the page bits see the same values as there.
+	 */
 	for_each_sgtable_sg(sgt, sg, i)
-		sg->page_link ^= ~SG_PAGE_LINK_MASK;
+		sg->page_link ^= ~(unsigned long)U8_MAX;
 }
 
 /*
@@ -565,6 +638,29 @@ static void dma_buf_exporter_unmap(struct dma_buf_attachment *attach,
 {
 	dma_buf_scramble_pages(sgt);
 	attach->dmabuf->ops->unmap_dma_buf(attach, sgt, dir);
+}
+
+/*
+ * With CONFIG_DMA_API_DEBUG, point out (as a debug message, like 6.1) DMA
+ * segments that do not start and end on page boundaries: importers may
+ * rely on page granularity.
+ */
+static void dma_buf_check_alignment(struct sg_table *sgt)
+{
+	struct scatterlist *sg;
+	int i;
+
+	if (!IS_ENABLED(CONFIG_DMA_API_DEBUG))
+		return;
+
+	for_each_sgtable_dma_sg(sgt, sg, i) {
+		u64 addr = sg_dma_address(sg);
+		unsigned int len = sg_dma_len(sg);
+
+		if (!PAGE_ALIGNED(addr) || !PAGE_ALIGNED(len))
+			pr_debug("%s: DMA segment %llx+%x not page aligned\n",
+				 __func__, addr, len);
+	}
 }
 
 /*
@@ -853,6 +949,7 @@ struct sg_table *dma_buf_map_attachment(struct dma_buf_attachment *attach,
 		attach->dir = direction;
 	}
 
+	dma_buf_check_alignment(sgt);
 	return sgt;
 }
 EXPORT_SYMBOL_NS_GPL(dma_buf_map_attachment, DMA_BUF);
@@ -927,7 +1024,7 @@ void dma_buf_unmap_attachment(struct dma_buf_attachment *attach,
 	dma_buf_exporter_unmap(attach, sg_table, direction);
 
 	if (dma_buf_pin_while_mapped(buf))
-		buf->ops->unpin(attach);
+		dma_buf_unpin(attach);
 }
 EXPORT_SYMBOL_NS_GPL(dma_buf_unmap_attachment, DMA_BUF);
 
@@ -1120,6 +1217,9 @@ int dma_buf_vmap(struct dma_buf *buf, struct iosys_map *map)
 			goto out_unlock;
 
 		buf->vmap_ptr = ptr;
+	} else {
+		/* 6.1 BUGs on a nested call finding no mapping. */
+		WARN_ON(iosys_map_is_null(&buf->vmap_ptr));
 	}
 
 	buf->vmapping_counter++;
@@ -1145,7 +1245,9 @@ void dma_buf_vunmap(struct dma_buf *buf, struct iosys_map *map)
 
 	mutex_lock(&buf->lock);
 
-	if (WARN_ON(!buf->vmapping_counter ||
+	/* 6.1 BUGs on each of these; a warning and no unmapping will do. */
+	if (WARN_ON(iosys_map_is_null(&buf->vmap_ptr) ||
+		    !buf->vmapping_counter ||
 		    !iosys_map_is_equal(&buf->vmap_ptr, map)))
 		goto out_unlock;
 

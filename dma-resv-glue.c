@@ -93,17 +93,25 @@ static void dma_buf_poll_fence_done(struct dma_fence *fence,
 		container_of(cb, struct dma_buf_poll_cb_t, cb);
 	struct dma_buf *buf = container_of(dcb->poll, struct dma_buf, poll);
 	unsigned long irqflags;
+	struct file *file;
 	__poll_t event;
 
 	spin_lock_irqsave(&buf->poll.lock, irqflags);
 	event = dcb->active;
 	dcb->active = 0;
+	file = buf->file;
 	wake_up_locked_poll(&buf->poll, event);
 	spin_unlock_irqrestore(&buf->poll.lock, irqflags);
 
-	dma_fence_put(fence);
-	/* May be the last reference if the fd was closed meanwhile. */
-	fput(buf->file);
+	if (fence)
+		dma_fence_put(fence);
+	/*
+	 * May be the last reference if the fd was closed meanwhile.  No file
+	 * means a release found this callback armed, which only a reference
+	 * dropped once too often allows: the file is gone already.
+	 */
+	if (file)
+		fput(file);
 }
 
 /*
@@ -140,11 +148,13 @@ static __poll_t dma_buf_poll_event(struct dma_buf *buf,
 		dma_fence_put(fence);
 	}
 
-	/* Nothing to wait for: disarm and report the event ready. */
-	spin_lock_irq(&buf->poll.lock);
-	dcb->active = 0;
-	spin_unlock_irq(&buf->poll.lock);
-	fput(buf->file);
+	/*
+	 * Nothing to wait for: the event is ready.  Disarm the way a signalled
+	 * fence would, waking everybody on the queue, as 6.1 does: an
+	 * edge-triggered epoll watcher is then reported again at each
+	 * epoll_wait(), and every poll() wakes the other watchers.
+	 */
+	dma_buf_poll_fence_done(NULL, &dcb->cb);
 
 	return event;
 }
@@ -265,10 +275,19 @@ long dma_buf_ioctl_export_sync_file(struct dma_buf *buf, void __user *uarg)
 	if (!dma_buf_sync_file_flags_valid(arg.flags))
 		return -EINVAL;
 
+	/*
+	 * The descriptor first, as in 6.1: a full table fails with -EMFILE
+	 * before any other work, whatever else might fail later.
+	 */
+	ret = get_unused_fd_flags(O_CLOEXEC);
+	if (ret < 0)
+		return ret;
+	arg.fd = ret;
+
 	usage = dma_resv_usage_rw(arg.flags & DMA_BUF_SYNC_WRITE);
 	ret = dma_resv_get_singleton(buf->resv, usage, &fence);
 	if (ret)
-		return ret;
+		goto err_put_fd;
 
 	/* No fence to wait for: hand out one that has signalled already. */
 	if (!fence)
@@ -277,26 +296,23 @@ long dma_buf_ioctl_export_sync_file(struct dma_buf *buf, void __user *uarg)
 	/* The sync_file takes its own reference on the fence. */
 	sync_file = sync_file_create(fence);
 	dma_fence_put(fence);
-	if (!sync_file)
-		return -ENOMEM;
-
-	ret = get_unused_fd_flags(O_CLOEXEC);
-	if (ret < 0)
-		goto err_put_sync_file;
-	arg.fd = ret;
+	if (!sync_file) {
+		ret = -ENOMEM;
+		goto err_put_fd;
+	}
 
 	if (copy_to_user(uarg, &arg, sizeof(arg))) {
 		ret = -EFAULT;
-		goto err_put_fd;
+		goto err_put_sync_file;
 	}
 
 	fd_install(arg.fd, sync_file->file);
 	return 0;
 
-err_put_fd:
-	put_unused_fd(arg.fd);
 err_put_sync_file:
 	fput(sync_file->file);
+err_put_fd:
+	put_unused_fd(arg.fd);
 	return ret;
 }
 

@@ -310,6 +310,8 @@ int dummy_exporter_export(struct dummy_exporter *d)
 	exp_info.priv = d->cfg.no_priv ? NULL : d;
 	if (d->cfg.exp_name)
 		exp_info.exp_name = d->cfg.exp_name;
+	if (d->cfg.no_exp_name)
+		exp_info.exp_name = NULL;
 	if (d->cfg.set_owner)
 		exp_info.owner = d->cfg.owner;
 

@@ -67,6 +67,8 @@ struct dummy_config {
 	struct module *owner;
 	/* Export with a NULL priv (misuse). */
 	bool no_priv;
+	/* Export with a NULL exp_name. */
+	bool no_exp_name;
 };
 
 struct dummy_call {

@@ -19,6 +19,7 @@
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <uapi/linux/dma-buf.h>
 
 #include "dummy-exporter.h"
 #include "test-fence.h"
@@ -152,6 +153,85 @@ static void release_keeps_given_resv(struct kunit *test)
 	dma_resv_fini(resv);
 }
 
+/*
+ * Whether the buffer carries its own reservation object must never be
+ * guessed from addresses: the allocation behind a buffer that uses the
+ * exporter's object ends past the struct, so no other object, such as
+ * that exporter's reservation object, can start right behind it.
+ */
+static void export_given_resv_never_right_behind_buffer(struct kunit *test)
+{
+	struct dummy_config cfg = { };
+	struct dummy_exporter *d;
+	struct dma_resv *resv;
+
+	resv = kunit_kzalloc(test, sizeof(*resv), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, resv);
+	dma_resv_init(resv);
+	cfg.resv = resv;
+
+	d = dummy_export(test, &cfg);
+	KUNIT_EXPECT_GT(test, ksize(d->dmabuf), sizeof(struct dma_buf));
+	KUNIT_EXPECT_PTR_NE(test, (void *)(d->dmabuf + 1), (void *)resv);
+
+	dummy_put(d);
+	KUNIT_ASSERT_TRUE(test, dummy_wait_released(d));
+	dma_resv_fini(resv);
+}
+
+/* A given reservation object keeps its fences across the release. */
+static void release_keeps_fences_of_given_resv(struct kunit *test)
+{
+	struct dummy_config cfg = { };
+	struct dummy_exporter *d;
+	struct dma_resv *resv;
+	struct test_fence *f;
+
+	resv = kunit_kzalloc(test, sizeof(*resv), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, resv);
+	dma_resv_init(resv);
+	cfg.resv = resv;
+
+	f = test_fence_add_new(test, resv, DMA_RESV_USAGE_WRITE);
+	d = dummy_export(test, &cfg);
+	dummy_put(d);
+	KUNIT_ASSERT_TRUE(test, dummy_wait_released(d));
+
+	/* Still held by the object: the test's reference and the resv's. */
+	KUNIT_EXPECT_EQ(test, kref_read(&f->base.refcount), 2U);
+	KUNIT_EXPECT_FALSE(test, dma_resv_test_signaled(resv,
+							DMA_RESV_USAGE_WRITE));
+	test_fence_signal(f);
+	dma_resv_fini(resv);
+}
+
+/* The sysfs statistics need a name: 6.1 refuses a nameless exporter. */
+static void export_without_exp_name_einval(struct kunit *test)
+{
+	struct dummy_config cfg = { .no_exp_name = true };
+	struct dummy_exporter *d;
+
+	if (!IS_ENABLED(CONFIG_DMABUF_SYSFS_STATS))
+		kunit_skip(test, "needs CONFIG_DMABUF_SYSFS_STATS");
+
+	d = dummy_exporter_new(test, &cfg);
+	KUNIT_EXPECT_EQ(test, dummy_exporter_export(d), -EINVAL);
+	KUNIT_EXPECT_NULL(test, d->dmabuf);
+	KUNIT_EXPECT_EQ(test, dummy_calls(d, DUMMY_RELEASE), 0U);
+}
+
+static void export_without_exp_name_no_stats(struct kunit *test)
+{
+	struct dummy_config cfg = { .no_exp_name = true };
+	struct dummy_exporter *d;
+
+	if (IS_ENABLED(CONFIG_DMABUF_SYSFS_STATS))
+		kunit_skip(test, "CONFIG_DMABUF_SYSFS_STATS refuses it");
+
+	d = dummy_export(test, &cfg);
+	KUNIT_EXPECT_NULL(test, d->dmabuf->exp_name);
+}
+
 static void release_drops_fences(struct kunit *test)
 {
 	struct dummy_exporter *d = dummy_export(test, NULL);
@@ -248,6 +328,32 @@ static void export_dentry_name(struct kunit *test)
 	path = d_path(&d->dmabuf->file->f_path, buf, PATH_MAX);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(path));
 	KUNIT_EXPECT_STREQ(test, path, "/dmabuf:");
+}
+
+/*
+ * The link text shows at most DMA_BUF_NAME_LEN - 1 characters of the
+ * name, also of one a driver set itself, longer than SET_NAME allows.
+ */
+static void dentry_name_truncates_long_name(struct kunit *test)
+{
+	static const char long_name[] =
+		"a-name-set-by-a-driver-longer-than-dma-buf-name-len";
+	struct dummy_exporter *d = dummy_export(test, NULL);
+	char *buf = kunit_kzalloc(test, PATH_MAX, GFP_KERNEL);
+	char *name = kstrdup(long_name, GFP_KERNEL);
+	char *path, *want;
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_ASSERT_NOT_NULL(test, name);
+	spin_lock(&d->dmabuf->name_lock);
+	d->dmabuf->name = name;		/* freed with the buffer */
+	spin_unlock(&d->dmabuf->name_lock);
+
+	path = d_path(&d->dmabuf->file->f_path, buf, PATH_MAX);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(path));
+	want = dmabuf_test_printf(test, "/dmabuf:%.*s", DMA_BUF_NAME_LEN - 1,
+				  long_name);
+	KUNIT_EXPECT_STREQ(test, path, want);
 }
 
 static void export_file_is_private_to_buffer(struct kunit *test)
@@ -386,6 +492,10 @@ static struct kunit_case dma_buf_export_cases[] = {
 	KUNIT_CASE(export_embeds_resv),
 	KUNIT_CASE(export_uses_given_resv),
 	KUNIT_CASE(release_keeps_given_resv),
+	KUNIT_CASE(export_given_resv_never_right_behind_buffer),
+	KUNIT_CASE(release_keeps_fences_of_given_resv),
+	KUNIT_CASE(export_without_exp_name_einval),
+	KUNIT_CASE(export_without_exp_name_no_stats),
 	KUNIT_CASE(release_drops_fences),
 	KUNIT_CASE(export_zero_size),
 	KUNIT_CASE(export_file_flags_filtered),
@@ -393,6 +503,7 @@ static struct kunit_case dma_buf_export_cases[] = {
 	KUNIT_CASE(export_inode_size),
 	KUNIT_CASE(export_inode_numbers_unique),
 	KUNIT_CASE(export_dentry_name),
+	KUNIT_CASE(dentry_name_truncates_long_name),
 	KUNIT_CASE(export_file_is_private_to_buffer),
 	KUNIT_CASE(export_takes_module_reference),
 	KUNIT_CASE(export_dying_module_enoent),

@@ -303,6 +303,36 @@ static void poll_idle_buffer_ready(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, p->head);
 }
 
+/*
+ * With nothing to wait for, poll() disarms as a signalled fence would:
+ * it wakes the queue, so an edge-triggered epoll watcher is reported at
+ * every epoll_wait() and one task's poll() wakes the other watchers.
+ */
+static void poll_idle_buffer_wakes_queue(struct kunit *test)
+{
+	struct dummy_exporter *d = dummy_export(test, NULL);
+	struct poll_probe *p = poll_probe_new(test, EPOLLIN);
+
+	KUNIT_EXPECT_EQ(test, do_poll(d, p), EV(EPOLLIN));
+	KUNIT_EXPECT_EQ(test, p->wakeups, 1U);
+	KUNIT_EXPECT_EQ(test, EV(p->woken), EV(EPOLLIN));
+
+	/* Each further poll wakes the watcher again. */
+	KUNIT_EXPECT_EQ(test, do_poll(d, p), EV(EPOLLIN));
+	KUNIT_EXPECT_EQ(test, p->wakeups, 2U);
+}
+
+static void poll_idle_buffer_wakes_per_event(struct kunit *test)
+{
+	struct dummy_exporter *d = dummy_export(test, NULL);
+	struct poll_probe *p = poll_probe_new(test, EPOLLIN | EPOLLOUT);
+
+	KUNIT_EXPECT_EQ(test, do_poll(d, p), EV(EPOLLIN | EPOLLOUT));
+	/* One wake-up for each event that had nothing to wait for. */
+	KUNIT_EXPECT_EQ(test, p->wakeups, 2U);
+	KUNIT_EXPECT_EQ(test, EV(p->woken), EV(EPOLLIN | EPOLLOUT));
+}
+
 static void poll_without_table_reports_both(struct kunit *test)
 {
 	struct dummy_exporter *d = dummy_export(test, NULL);
@@ -444,6 +474,8 @@ static void poll_repeated_while_pending(struct kunit *test)
 
 static struct kunit_case dma_buf_poll_cases[] = {
 	KUNIT_CASE(poll_idle_buffer_ready),
+	KUNIT_CASE(poll_idle_buffer_wakes_queue),
+	KUNIT_CASE(poll_idle_buffer_wakes_per_event),
 	KUNIT_CASE(poll_without_table_reports_both),
 	KUNIT_CASE(poll_nothing_requested),
 	KUNIT_CASE(poll_only_requested_events),

@@ -493,6 +493,23 @@ static void map_debug_hides_pages(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, s.d->unmap_page_link, exported);
 }
 
+/* 6.1 flips every page_link bit above the lowest byte, no more, no less. */
+static void map_debug_flips_bits_above_low_byte(struct kunit *test)
+{
+	struct map_setup s;
+	struct sg_table *sgt;
+
+	if (!IS_ENABLED(CONFIG_DMABUF_DEBUG))
+		kunit_skip(test, "needs CONFIG_DMABUF_DEBUG");
+
+	map_setup(test, &s, NULL, IMPORTER_STATIC);
+	sgt = map(&s, DMA_TO_DEVICE);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(sgt));
+	KUNIT_EXPECT_EQ(test, sgt->sgl->page_link ^ s.d->map_page_link,
+			~0xffUL);
+	unmap(&s, sgt, DMA_TO_DEVICE);
+}
+
 static void map_without_debug_keeps_pages(struct kunit *test)
 {
 	struct map_setup s;
@@ -554,6 +571,7 @@ static struct kunit_case dma_buf_map_cases[] = {
 	KUNIT_CASE(map_attach_time_waits_for_kernel_fences),
 	KUNIT_CASE(map_wait_interrupted),
 	KUNIT_CASE(map_debug_hides_pages),
+	KUNIT_CASE(map_debug_flips_bits_above_low_byte),
 	KUNIT_CASE(map_without_debug_keeps_pages),
 	KUNIT_CASE(map_debug_restores_cached_pages),
 	{}

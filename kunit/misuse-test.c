@@ -12,17 +12,38 @@
  */
 
 #include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/dma-resv.h>
+#include <linux/file.h>
+#include <linux/fs.h>
 #include <linux/module.h>
+#include <linux/poll.h>
 #include <linux/moduleparam.h>
 #include <linux/string.h>
 
 #include "dummy-exporter.h"
 #include "dummy-importer.h"
+#include "test-fence.h"
 #include "test-util.h"
 
 static bool misuse = true;
 module_param(misuse, bool, 0444);
 MODULE_PARM_DESC(misuse, "run the dma_buf_misuse suite, whose cases make the core warn (default: on)");
+
+/*
+ * Cases named *_beyond_upstream check what this core does where 6.1 stops
+ * the kernel with BUG(); a run against the original core passes
+ * beyond_upstream=0 to skip them.
+ */
+static bool beyond_upstream = true;
+module_param(beyond_upstream, bool, 0444);
+MODULE_PARM_DESC(beyond_upstream, "run the cases 6.1 answers with BUG() (default: on)");
+
+static void need_beyond_upstream(struct kunit *test)
+{
+	if (!beyond_upstream)
+		kunit_skip(test, "6.1 stops the kernel here (beyond_upstream=0)");
+}
 
 static int misuse_init(struct kunit *test)
 {
@@ -182,6 +203,92 @@ static void put_without_buffer_ignored(struct kunit *test)
 	dma_buf_put(NULL);
 }
 
+/*
+ * Let the final fput() of the buffer run; the release then happens in a
+ * worker, so give one that had already taken the queue time to finish.
+ */
+static void let_release_run(void)
+{
+	dmabuf_test_flush_fput();
+	msleep(50);
+	dmabuf_test_flush_fput();
+}
+
+/*
+ * Forget a buffer that the core kept at its release: its release callback
+ * never runs, so the cleanup must not wait for it.
+ */
+static void dummy_forget_kept(struct dummy_exporter *d)
+{
+	d->dmabuf = NULL;
+	d->owns_ref = false;
+}
+
+/*
+ * The last reference dropped while a kernel mapping is left: 6.1 BUGs.
+ * This core warns and keeps buffer and exporter memory, so the mapping's
+ * user still reaches valid memory.
+ */
+static void release_with_vmap_keeps_buffer_beyond_upstream(struct kunit *test)
+{
+	struct dummy_exporter *d;
+	struct dma_buf *dmabuf;
+	struct iosys_map map;
+
+	need_beyond_upstream(test);
+	d = dummy_export(test, NULL);
+	dmabuf = d->dmabuf;
+	KUNIT_ASSERT_EQ(test, dma_buf_vmap(dmabuf, &map), 0);
+
+	dummy_put(d);
+	let_release_run();
+	KUNIT_EXPECT_EQ(test, dummy_calls(d, DUMMY_RELEASE), 0U);
+
+	dma_buf_vunmap(dmabuf, &map);
+	KUNIT_EXPECT_EQ(test, dummy_calls(d, DUMMY_VUNMAP), 1U);
+	KUNIT_EXPECT_EQ(test, dmabuf->vmapping_counter, 0U);
+	dummy_forget_kept(d);
+}
+
+static void poll_queue_nothing(struct file *file, wait_queue_head_t *head,
+			       poll_table *pt)
+{
+}
+
+/*
+ * A poll callback armed while the file's references run out (one was
+ * dropped too often): 6.1 BUGs.  This core warns and keeps the buffer,
+ * and the callback, when its fence signals, touches neither freed buffer
+ * nor freed file.
+ */
+static void release_with_poll_armed_keeps_buffer_beyond_upstream(struct kunit *test)
+{
+	struct dummy_exporter *d;
+	struct test_fence *f;
+	struct file *file;
+	poll_table pt;
+
+	need_beyond_upstream(test);
+	d = dummy_export(test, NULL);
+	file = d->dmabuf->file;
+	f = test_fence_add_new(test, d->dmabuf->resv, DMA_RESV_USAGE_WRITE);
+
+	init_poll_funcptr(&pt, poll_queue_nothing);
+	pt._key = EPOLLIN;
+	KUNIT_ASSERT_EQ(test, (unsigned int)file->f_op->poll(file, &pt), 0U);
+	KUNIT_ASSERT_EQ(test, (unsigned int)d->dmabuf->cb_in.active,
+			(unsigned int)EPOLLIN);
+
+	/* The test's reference, then the one the armed callback holds. */
+	dummy_put(d);
+	fput(file);
+	let_release_run();
+	KUNIT_EXPECT_EQ(test, dummy_calls(d, DUMMY_RELEASE), 0U);
+
+	test_fence_signal(f);
+	dummy_forget_kept(d);
+}
+
 static struct kunit_case dma_buf_misuse_cases[] = {
 	KUNIT_CASE_PARAM(export_invalid_ops_einval, bad_ops_gen_params),
 	KUNIT_CASE(export_refused_takes_no_module_reference),
@@ -194,6 +301,8 @@ static struct kunit_case dma_buf_misuse_cases[] = {
 	KUNIT_CASE(mmap_without_vma_einval),
 	KUNIT_CASE(map_without_attachment_einval),
 	KUNIT_CASE(put_without_buffer_ignored),
+	KUNIT_CASE(release_with_vmap_keeps_buffer_beyond_upstream),
+	KUNIT_CASE(release_with_poll_armed_keeps_buffer_beyond_upstream),
 	{}
 };
 

@@ -285,6 +285,34 @@ static int t_epoll_woken_by_fence(void)
 	return KT_PASS;
 }
 
+/*
+ * An edge-triggered watcher of a buffer with nothing to wait for: 6.1's
+ * poll wakes the buffer's queue whenever it finds nothing to wait for, and
+ * epoll polls again at each report, so the watcher is reported at every
+ * epoll_wait(), not only once.
+ */
+static int t_epoll_edge_triggered_idle_reported_every_wait(void)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLET }, out;
+	int fd, ep, i, n;
+
+	NEED_HEAP();
+	fd = heap_alloc(PAGE);
+	KT_OK(fd);
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	KT_OK(ep);
+	ev.data.fd = fd;
+	KT_OK(epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev));
+	for (i = 0; i < 3; i++) {
+		n = epoll_wait(ep, &out, 1, 0);
+		KT_CHECK(n == 1 && (out.events & EPOLLIN),
+			 "epoll_wait #%d: %d events", i + 1, n);
+	}
+	close(ep);
+	close(fd);
+	return KT_PASS;
+}
+
 /* poll() with no events requested reports nothing, fences or not. */
 static int t_poll_no_events_requested(void)
 {
@@ -914,6 +942,7 @@ static const struct kt_case cases[] = {
 	{ "poll_blocks_until_signalled", t_poll_blocks_until_signalled },
 	{ "poll_woken_by_other_process", t_poll_woken_by_other_process },
 	{ "epoll_woken_by_fence", t_epoll_woken_by_fence },
+	{ "epoll_edge_triggered_idle_reported_every_wait", t_epoll_edge_triggered_idle_reported_every_wait },
 	{ "poll_no_events_requested", t_poll_no_events_requested },
 	{ "poll_survives_close_by_other_thread", t_poll_survives_close_by_other_thread },
 	{ "epoll_survives_close", t_epoll_survives_close },

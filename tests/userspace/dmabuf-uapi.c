@@ -16,6 +16,8 @@
 #define _FILE_OFFSET_BITS 64
 #include "dmabuf-util.h"
 
+#include <sys/resource.h>
+
 #include <sys/syscall.h>
 
 #define PAGE ((size_t)tst_page_size())
@@ -446,6 +448,65 @@ static int t_export_sync_file_flags_einval(void)
 			 strerror(errno));
 	}
 	KT_CHECK(count_open_fds() == before, "a refused export leaked an fd");
+	close(fd);
+	return KT_PASS;
+}
+
+/* Limit this process's descriptors to those it has open now. */
+static int fill_fd_table(struct rlimit *saved)
+{
+	struct rlimit full;
+
+	if (getrlimit(RLIMIT_NOFILE, saved))
+		return -1;
+	full = *saved;
+	full.rlim_cur = lowest_free_fd();
+	return setrlimit(RLIMIT_NOFILE, &full);
+}
+
+/* A full descriptor table fails the export with EMFILE. */
+static int t_export_sync_file_full_fd_table_emfile(void)
+{
+	struct rlimit saved;
+	int fd, ret, err;
+
+	NEED_HEAP();
+	fd = heap_alloc(PAGE);
+	KT_OK(fd);
+	KT_OK(fill_fd_table(&saved));
+	ret = buf_export(fd, DMA_BUF_SYNC_RW);
+	err = errno;
+	setrlimit(RLIMIT_NOFILE, &saved);
+	KT_CHECK(ret == -1 && err == EMFILE, "export gave %d, errno %d (%s)",
+		 ret, err, strerror(err));
+	close(fd);
+	return KT_PASS;
+}
+
+/*
+ * 6.1 reserves the descriptor before anything else: with a full table the
+ * export fails with EMFILE before a single allocation, so an allocation
+ * failure armed for it is neither hit nor able to change the errno.
+ */
+static int t_export_sync_file_emfile_before_allocating(void)
+{
+	struct rlimit saved;
+	int fd, ret, err, injected;
+
+	NEED_HEAP();
+	if (fail_nth_setup())
+		return kt_skip("no fault injection (CONFIG_FAILSLAB, FAULT_INJECTION_DEBUG_FS)");
+	fd = heap_alloc(PAGE);
+	KT_OK(fd);
+	KT_OK(fill_fd_table(&saved));
+	KT_OK(fail_nth_arm(1));
+	ret = buf_export(fd, DMA_BUF_SYNC_RW);
+	err = errno;
+	injected = fail_nth_disarm();
+	setrlimit(RLIMIT_NOFILE, &saved);
+	KT_CHECK(ret == -1 && err == EMFILE, "export gave %d, errno %d (%s)",
+		 ret, err, strerror(err));
+	KT_CHECK(!injected, "an allocation was attempted before EMFILE");
 	close(fd);
 	return KT_PASS;
 }
@@ -1185,6 +1246,8 @@ static const struct kt_case cases[] = {
 	{ "set_name_while_mmapped", t_set_name_while_mmapped },
 	{ "set_name_while_attached", t_set_name_while_attached },
 	{ "export_sync_file_flags_einval", t_export_sync_file_flags_einval },
+	{ "export_sync_file_full_fd_table_emfile", t_export_sync_file_full_fd_table_emfile },
+	{ "export_sync_file_emfile_before_allocating", t_export_sync_file_emfile_before_allocating },
 	{ "export_sync_file_bad_pointer_efault", t_export_sync_file_bad_pointer_efault },
 	{ "export_sync_file_readonly_arg_no_fd", t_export_sync_file_readonly_arg_no_fd },
 	{ "export_sync_file_no_fences_signalled", t_export_sync_file_no_fences_signalled },

@@ -422,6 +422,72 @@ static inline int count_open_fds(void)
 	return n;
 }
 
+/* ------------------------------------------------------ fault injection */
+
+#define FAILSLAB_DIR		"/sys/kernel/debug/failslab"
+#define FAIL_PAGE_ALLOC_DIR	"/sys/kernel/debug/fail_page_alloc"
+
+static inline int write_text(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+/*
+ * Make /proc/thread-self/fail-nth reach every allocation: slab and page
+ * allocations that may sleep (skipped by default), and quietly (a stack
+ * dump per injected fault would fill the kernel log with call traces).
+ * Returns 0, or -1 without CONFIG_FAILSLAB / FAULT_INJECTION_DEBUG_FS.
+ */
+static inline int fail_nth_setup(void)
+{
+	if (access("/proc/thread-self/fail-nth", W_OK) ||
+	    write_text(FAILSLAB_DIR "/ignore-gfp-wait", "N") ||
+	    write_text(FAILSLAB_DIR "/verbose", "0"))
+		return -1;
+	/* Page allocations fail too where the kernel has FAIL_PAGE_ALLOC. */
+	if (!access(FAIL_PAGE_ALLOC_DIR, F_OK)) {
+		write_text(FAIL_PAGE_ALLOC_DIR "/ignore-gfp-wait", "N");
+		write_text(FAIL_PAGE_ALLOC_DIR "/ignore-gfp-highmem", "N");
+		write_text(FAIL_PAGE_ALLOC_DIR "/verbose", "0");
+	}
+	return 0;
+}
+
+/* Fail the @n-th fault-injection point this thread passes from now on. */
+static inline int fail_nth_arm(unsigned int n)
+{
+	char text[16];
+
+	snprintf(text, sizeof(text), "%u", n);
+	return write_text("/proc/thread-self/fail-nth", text);
+}
+
+/*
+ * Disarm; true if the armed fault was injected (every point before it
+ * was passed), false if the call passed fewer than n points.
+ */
+static inline int fail_nth_disarm(void)
+{
+	char text[16] = "";
+	int fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, text, sizeof(text) - 1);
+	if (write(fd, "0", 1) != 1)
+		n = -1;
+	close(fd);
+	return n > 0 && atoi(text) == 0;
+}
+
 /* A page that faults on any access (for EFAULT checks). */
 static inline void *bad_pointer(void)
 {
