@@ -74,7 +74,7 @@ done
 
 # 2. staging root
 rm -rf "$STAGE"
-mkdir -p "$STAGE"/{bin,sbin,etc,proc,sys,dev,tmp,root,lib/modules,tests/bin,demo,suites.d}
+mkdir -p "$STAGE"/{bin,sbin,etc,proc,sys,dev,tmp,root,lib/modules,tests/bin,demo,suites.d,post.d}
 bb=$(find_busybox)
 cp "$bb" "$STAGE/bin/busybox"
 for applet in $("$bb" --list); do
@@ -82,6 +82,9 @@ for applet in $("$bb" --list); do
 done
 install -m 755 "$PROJ/tests/vm/init" "$STAGE/init"
 install -m 755 "$PROJ/tests/vm/run-suites.sh" "$STAGE/bin/run-suites"
+for s in "$PROJ"/tests/vm/post.d/*; do
+	[ -f "$s" ] && install -m 755 "$s" "$STAGE/post.d/"
+done
 for s in "$PROJ"/tests/vm/suites.d/*; do
 	[ -f "$s" ] && install -m 755 "$s" "$STAGE/suites.d/"
 done

@@ -34,8 +34,10 @@ kvm) [ -w /dev/kvm ] || die "VM_ACCEL=kvm but /dev/kvm is not usable; unset VM_A
 esac
 
 rm -rf "$out"; mkdir -p "$out"
-append="console=ttyS0 panic=-1 log_buf_len=4M dmabuf.mode=$mode ${VM_APPEND:-}"
-qemu=(qemu-system-x86_64 "${accel[@]}" -smp 2 -m 2G
+# VM_CPUS vCPUs; post.d/10-cpus.sh fails the run if the guest has fewer.
+cpus=${VM_CPUS:-2}
+append="console=ttyS0 panic=-1 log_buf_len=4M dmabuf.mode=$mode dmabuf.impl=$IMPL dmabuf.cpus=$cpus ${VM_APPEND:-}"
+qemu=(qemu-system-x86_64 "${accel[@]}" -smp "$cpus" -m 2G
 	-kernel "$kernel" -initrd "$initrd" -append "$append"
 	-nographic -monitor none -no-reboot
 	-serial "file:$out/console.log" -serial "file:$out/results.log")

@@ -3,7 +3,9 @@
 # VM-side test runner.  Runs, in order:
 #   1. every script in /suites.d/ (from tests/vm/suites.d/), sorted by name;
 #   2. every binary in /tests/bin/ (tests/userspace/*.c, built statically),
-#      unless a suites.d script already claims it (see README).
+#      unless a suites.d script already claims it (see README);
+#   3. every script in /post.d/ (from tests/vm/post.d/), sorted by name:
+#      checks of the whole run, such as the kmemleak scan.
 # Each suite prints KTAP/TAP on stdout.  Its output is framed by
 #   #### SUITE-BEGIN <name>   and   #### SUITE-END <name> rc=<exit status>
 # lines that the host parses.  SUITE_TIMEOUT (seconds) bounds each suite.
@@ -33,6 +35,13 @@ run_suite() {
 	echo "#### SUITE-END $name rc=$rc"
 }
 
+# Objects left unreferenced by the boot are not the tests' doing: mark
+# them seen, so that the kmemleak scan in post.d reports only the run's.
+if [ -e /sys/kernel/debug/kmemleak ]; then
+	echo scan > /sys/kernel/debug/kmemleak
+	echo clear > /sys/kernel/debug/kmemleak
+fi
+
 for s in /suites.d/*; do
 	[ -f "$s" ] || continue
 	name=$(basename "$s"); name=${name%.sh}; name=${name#[0-9][0-9]-}
@@ -44,5 +53,11 @@ for b in /tests/bin/*; do
 	name=$(basename "$b")
 	[ -e "/suites.d/.claimed/$name" ] && continue
 	run_suite "userspace/$name" "$b"
+done
+
+for s in /post.d/*; do
+	[ -f "$s" ] || continue
+	name=$(basename "$s"); name=${name%.sh}; name=${name#[0-9][0-9]-}
+	run_suite "$name" sh "$s"
 done
 exit 0
