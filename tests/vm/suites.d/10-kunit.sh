@@ -15,6 +15,13 @@ fi
 args=
 grep -q 'dmabuf.impl=upstream' /proc/cmdline && args=beyond_upstream=0
 
+# dma_buf_fault_injection fails allocations that may sleep, quietly.
+fs=/sys/kernel/debug/failslab
+if [ -d $fs ]; then
+	echo N > $fs/ignore-gfp-wait
+	echo 0 > $fs/verbose
+fi
+
 dmesg -c >/dev/null
 rc=0
 for m in $mods; do
@@ -28,4 +35,8 @@ for m in $mods; do
 	name=$(basename "$m"); name=${name%%.ko*}
 	rmmod "$name" || { echo "# rmmod $name failed"; rc=1; }
 done
+if [ -d $fs ]; then
+	echo Y > $fs/ignore-gfp-wait
+	echo 2 > $fs/verbose
+fi
 exit $rc
