@@ -1,0 +1,28 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Stage Debian's trinity (the syscall fuzzer) in the VM for
+# suites.d/50-trinity.sh: the binary and the libraries ldd names.
+. "$(dirname "$0")/clients-lib.inc"
+
+if ! dpkg-query -W -f='${Status}' trinity 2>/dev/null | grep -q 'install ok installed'; then
+	echo "installing trinity"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get install -y --no-install-recommends trinity ||
+		{ apt-get update && apt-get install -y --no-install-recommends trinity; } || {
+		echo "error: could not install trinity (needed for the trinity suite)" >&2
+		exit 1
+	}
+fi
+
+bin=/usr/bin/trinity
+MULTI=/usr/lib/x86_64-linux-gnu
+mkdir -p "$STAGE/usr/bin" "$STAGE$MULTI" "$STAGE/lib64"
+cp -L "$bin" "$STAGE$bin"
+for l in $(ldd "$bin" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
+	case "$l" in
+	*/ld-linux-x86-64.so.2) cp -L "$l" "$STAGE/lib64/ld-linux-x86-64.so.2" ;;
+	*) cp -L "$l" "$STAGE$MULTI/$(basename "$l")" ;;
+	esac
+done
+echo "trinity $(dpkg-query -W -f='${Version}' trinity)" >"$STAGE/tests/trinity-version.txt"
+echo "staged trinity"

@@ -1,0 +1,47 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# trinity, aimed at dma-buf fds: its only fd source is DRM (vgem), whose
+# dumb buffers it exports as PRIME fds, and it may only call what reaches
+# the core through such an fd.  Bounded by a syscall count and by time,
+# two children on the two vCPUs; the seed is printed so a run can be
+# repeated (dmabuf.trinity_seed=N).  Passes when trinity ran to its end
+# (or its time bound) and the kernel log is clean (the harness scans it).
+count=${TRINITY_COUNT:-40000}
+secs=${TRINITY_SECONDS:-180}
+seed=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+for arg in $(cat /proc/cmdline); do
+	case "$arg" in
+	dmabuf.trinity_seed=*) seed=${arg#*=} ;;
+	dmabuf.trinity_count=*) count=${arg#*=} ;;
+	esac
+done
+
+echo "KTAP version 1"
+echo "1..1"
+if [ ! -x /usr/bin/trinity ] || ! modprobe vgem; then
+	echo "not ok 1 trinity_dmabuf # trinity missing or modprobe vgem failed"
+	exit 1
+fi
+echo "# $(cat /tests/trinity-version.txt 2>/dev/null) seed=$seed count=$count time<=${secs}s"
+
+calls="ioctl mmap mremap munmap poll ppoll epoll_create1 epoll_ctl epoll_wait
+       dup dup2 dup3 close lseek fcntl read write readv writev pread64
+       pwrite64 splice sendfile"
+args=""
+for c in $calls; do args="$args -c $c"; done
+
+mkdir -p /tmp/trinity && cd /tmp/trinity || exit 1
+# Away from the results channel: trinity's own fds only, no terminal.
+# shellcheck disable=SC2086 # $args is a list of options
+setsid timeout -s INT "$secs" /usr/bin/trinity --dangerous -q -l off \
+	-C 2 -N "$count" -s "$seed" --enable-fds=drm $args \
+	</dev/null >/tmp/trinity/out.log 2>&1
+rc=$?
+ran=$(grep -a -o 'Ran [0-9]* syscalls[^.]*' /tmp/trinity/out.log | tail -n1)
+echo "# trinity exit $rc: ${ran:-no summary}"
+tail -n 5 /tmp/trinity/out.log | sed 's/^/# /'
+# 124: the time bound ended it, which is a normal end here.
+case $rc in
+0|124|130) echo "ok 1 trinity_dmabuf" ;;
+*) echo "not ok 1 trinity_dmabuf"; exit 1 ;;
+esac
