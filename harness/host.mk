@@ -17,7 +17,7 @@ export IMPL KDIR V DMABUF_CACHE
 H := harness
 
 .PHONY: help deps tree kunit vm-kernel initramfs vm-test demo check \
-	install format-patch clean distclean bench compile-users
+	install format-patch clean distclean bench compile-users check-kcsan
 
 help:
 	@sed -n 's/^#   //p' $(H)/host.mk
@@ -49,6 +49,11 @@ demo: tree
 
 check:
 	@$(H)/check.sh
+
+# The KUnit and concurrent userspace suites on a KCSAN kernel (not in make
+# check: a kernel of its own, about 20 minutes cold).
+check-kcsan: tree
+	@$(H)/check-kcsan.sh
 
 # Cost of CONFIG_DMABUF_SYSFS_STATS on our core and on the original.
 bench:

@@ -41,8 +41,10 @@ fi
 WORK=$WORKBASE/$IMPL
 KSRC=$WORK/src
 BUILD_UML=$WORK/build-uml
-BUILD_X86=$WORK/build-x86
-VMDIR=$WORK/vm
+# VM_FLAVOUR=name: a second x86_64 kernel with harness/configs/vm-<name>.config
+# merged last (e.g. kcsan for make check-kcsan), in directories of its own.
+BUILD_X86=$WORK/build-x86${VM_FLAVOUR:+-$VM_FLAVOUR}
+VMDIR=$WORK/vm${VM_FLAVOUR:+-$VM_FLAVOUR}
 LOGDIR=$WORK/logs
 
 export CCACHE_DIR=$CACHE/ccache

@@ -12,15 +12,20 @@ work_lock
 require_tree
 
 B=$BUILD_X86
-GEN=$WORK/kconfig-x86
-log=$LOGDIR/vm-kernel.log
-cfglog=$LOGDIR/vm-config.log
+GEN=$WORK/kconfig-x86${VM_FLAVOUR:+-$VM_FLAVOUR}
+log=$LOGDIR/vm-kernel${VM_FLAVOUR:+-$VM_FLAVOUR}.log
+cfglog=$LOGDIR/vm-config${VM_FLAVOUR:+-$VM_FLAVOUR}.log
 mkdir -p "$B"
 
 fragments=("$PROJ/harness/configs/vm.config")
 for f in "$PROJ"/tests/vm/config.d/*.config; do
 	[ -f "$f" ] && fragments+=("$f")
 done
+if [ -n "${VM_FLAVOUR:-}" ]; then
+	[ -f "$PROJ/harness/configs/vm-$VM_FLAVOUR.config" ] ||
+		die "VM_FLAVOUR=$VM_FLAVOUR: no harness/configs/vm-$VM_FLAVOUR.config"
+	fragments+=("$PROJ/harness/configs/vm-$VM_FLAVOUR.config")
+fi
 
 # Everything the generated config depends on.
 config_inputs_sum() {
@@ -34,14 +39,23 @@ config_inputs_sum() {
 	} | md5sum | cut -d' ' -f1
 }
 
-# Check that every option of the fragments ended up as written.
+# Check that every option of the fragments ended up as written; where
+# several fragments set an option, the last one counts.
 check_config() {
-	local cfg=$1 missing=() f line sym val
+	local cfg=$1 missing=() f line sym val later
+	local -A last=()
+	for f in "${fragments[@]}"; do
+		while read -r line; do
+			case "$line" in CONFIG_*=*) last[${line%%=*}]=$f ;; esac
+		done <"$f"
+	done
 	for f in "${fragments[@]}"; do
 		while read -r line; do
 			case "$line" in
 			CONFIG_*=*)
 				sym=${line%%=*} val=${line#*=}
+				later=${last[$sym]:-$f}
+				[ "$later" = "$f" ] || continue
 				if [ "$val" = n ]; then
 					grep -q -E "^$sym=(y|m)$" "$cfg" && missing+=("$line")
 				else
