@@ -81,7 +81,8 @@ static bool fault_disarm(void)
 /* No fault point reached: failslab still ignores allocations that sleep. */
 static void skip_not_armed(struct kunit *test)
 {
-	kunit_skip(test, "no allocation failed: set /sys/kernel/debug/failslab/ignore-gfp-wait to N");
+	kunit_skip(test, "no allocation failed: set %s to N",
+		   "/sys/kernel/debug/failslab/ignore-gfp-wait");
 }
 
 /* "Total N objects" of bufinfo: the buffers whose file is open. */
@@ -95,8 +96,12 @@ static int listed_buffers(struct kunit *test)
 	text = dmabuf_test_read(test, mnt, "dma_buf/bufinfo", NULL);
 	if (IS_ERR(text))
 		return -1;
+	/* The last "Total" line; each buffer's block has one of its own. */
 	total = strstr(text, "\nTotal ");
-	if (total && sscanf(total, "\nTotal %d objects", &n) != 1)
+	while (total && strstr(total + 1, "\nTotal "))
+		total = strstr(total + 1, "\nTotal ");
+	if (!total || sscanf(total, "\nTotal %d objects", &n) != 1 ||
+	    !strstr(total, " objects"))
 		n = -1;
 	return n;
 }

@@ -30,21 +30,6 @@ static bool misuse = true;
 module_param(misuse, bool, 0444);
 MODULE_PARM_DESC(misuse, "run the dma_buf_misuse suite, whose cases make the core warn (default: on)");
 
-/*
- * Cases named *_beyond_upstream check what this core does where 6.1 stops
- * the kernel with BUG(); a run against the original core passes
- * beyond_upstream=0 to skip them.
- */
-static bool beyond_upstream = true;
-module_param(beyond_upstream, bool, 0444);
-MODULE_PARM_DESC(beyond_upstream, "run the cases 6.1 answers with BUG() (default: on)");
-
-static void need_beyond_upstream(struct kunit *test)
-{
-	if (!beyond_upstream)
-		kunit_skip(test, "6.1 stops the kernel here (beyond_upstream=0)");
-}
-
 static int misuse_init(struct kunit *test)
 {
 	int ret = dmabuf_test_init(test);
@@ -215,6 +200,12 @@ static void let_release_run(void)
 }
 
 /*
+ * A buffer the core will keep pins its owner for good: export those
+ * without one, so that the suites' module can still be unloaded.
+ */
+static const struct dummy_config kept_cfg = { .set_owner = true };
+
+/*
  * Forget a buffer that the core kept at its release: its release callback
  * never runs, so the cleanup must not wait for it.
  */
@@ -235,8 +226,8 @@ static void release_with_vmap_keeps_buffer_beyond_upstream(struct kunit *test)
 	struct dma_buf *dmabuf;
 	struct iosys_map map;
 
-	need_beyond_upstream(test);
-	d = dummy_export(test, NULL);
+	dmabuf_test_need_beyond_upstream(test, "6.1 stops the kernel here");
+	d = dummy_export(test, &kept_cfg);
 	dmabuf = d->dmabuf;
 	KUNIT_ASSERT_EQ(test, dma_buf_vmap(dmabuf, &map), 0);
 
@@ -268,16 +259,17 @@ static void release_with_poll_armed_keeps_buffer_beyond_upstream(struct kunit *t
 	struct file *file;
 	poll_table pt;
 
-	need_beyond_upstream(test);
-	d = dummy_export(test, NULL);
+	dmabuf_test_need_beyond_upstream(test, "6.1 stops the kernel here");
+	d = dummy_export(test, &kept_cfg);
 	file = d->dmabuf->file;
 	f = test_fence_add_new(test, d->dmabuf->resv, DMA_RESV_USAGE_WRITE);
 
 	init_poll_funcptr(&pt, poll_queue_nothing);
 	pt._key = EPOLLIN;
-	KUNIT_ASSERT_EQ(test, (unsigned int)file->f_op->poll(file, &pt), 0U);
-	KUNIT_ASSERT_EQ(test, (unsigned int)d->dmabuf->cb_in.active,
-			(unsigned int)EPOLLIN);
+	KUNIT_ASSERT_EQ(test, (__force unsigned int)file->f_op->poll(file, &pt),
+			0U);
+	KUNIT_ASSERT_EQ(test, (__force unsigned int)d->dmabuf->cb_in.active,
+			(__force unsigned int)EPOLLIN);
 
 	/* The test's reference, then the one the armed callback holds. */
 	dummy_put(d);

@@ -13,6 +13,7 @@
 #include <linux/kernel.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/module.h>
 #include <linux/mount.h>
 #include <linux/rcupdate.h>
@@ -467,4 +468,15 @@ void dmabuf_test_flush_fput(void)
 	 * on this alone.
 	 */
 	flush_delayed_fput();
+}
+
+static bool beyond_upstream = true;
+module_param(beyond_upstream, bool, 0444);
+MODULE_PARM_DESC(beyond_upstream,
+		 "run the *_beyond_upstream cases (default: on; off against the original core)");
+
+void dmabuf_test_need_beyond_upstream(struct kunit *test, const char *why)
+{
+	if (!beyond_upstream)
+		kunit_skip(test, "%s (beyond_upstream=0)", why);
 }

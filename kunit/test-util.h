@@ -103,6 +103,13 @@ char *dmabuf_test_read(struct kunit *test, struct vfsmount *mnt,
 __printf(2, 3)
 char *dmabuf_test_printf(struct kunit *test, const char *fmt, ...);
 
+/*
+ * Cases named *_beyond_upstream check what the original core does not
+ * (@why says what it does instead); a run against the original core
+ * loads the suites with beyond_upstream=0, which skips them.
+ */
+void dmabuf_test_need_beyond_upstream(struct kunit *test, const char *why);
+
 /* Let pending final fput()s of kernel threads run now. */
 void dmabuf_test_flush_fput(void);
 
