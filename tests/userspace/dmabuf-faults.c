@@ -1159,13 +1159,6 @@ static const struct phase ph_export_idle = {
 	.ok = export_ok, .undo = export_undo,
 };
 
-static const struct phase ph_export_grow = {
-	.call = "DMA_BUF_IOCTL_EXPORT_SYNC_FILE with a full fd table",
-	.allowed = e_nomem, .new_fds = 1, .grow_fdtable = 1,
-	.prep = export_prep, .fn = export_fn, .out_fd = export_out,
-	.ok = export_ok, .undo = export_undo,
-};
-
 static const struct phase ph_export_fenced = {
 	.call = "DMA_BUF_IOCTL_EXPORT_SYNC_FILE (two pending writers)",
 	.allowed = e_nomem, .new_fds = 1,
@@ -1184,7 +1177,6 @@ static int t_fault_export_sync_file(void)
 	fx_target(&F, idle);
 	F.expect_pending = 0;
 	run_phase(&ph_export_idle);
-	run_phase(&ph_export_grow);
 	if (have_sw_sync()) {
 		/* Two writers on two timelines: the export merges them. */
 		fenced = fx_heap_buf();

@@ -43,9 +43,12 @@ static int bufinfo_objects(void)
 	int n = -1;
 
 	if (text && read_text(BUFINFO_PATH, text, len) >= 0) {
-		p = strstr(text, "Total ");
-		if (p)
-			n = atoi(p + 6);
+		/* The last line: each buffer's block has a "Total" of its own. */
+		p = strstr(text, "\nTotal ");
+		while (p && strstr(p + 1, "\nTotal "))
+			p = strstr(p + 1, "\nTotal ");
+		if (p && strstr(p, " objects"))
+			n = atoi(p + 7);
 	}
 	free(text);
 	return n;

@@ -395,7 +395,7 @@ struct xcpu {
 
 /*
  * The helper thread: on 'a'..'d' it exports a buffer of 1..4 pages and
- * hands its fd number over, on 'c' it closes that buffer and says so once
+ * hands its fd number over, on 'x' it closes that buffer and says so once
  * close() has returned, on 'q' or a broken pipe it stops.
  */
 static void *xcpu_helper(void *arg)
@@ -405,7 +405,7 @@ static void *xcpu_helper(void *arg)
 	char c;
 
 	while (read(x->req[0], &c, 1) == 1 && c != 'q') {
-		if (c == 'c') {
+		if (c == 'x') {
 			close(fd);
 			fd = -1;
 			v = 0;
@@ -463,7 +463,7 @@ static int t_promise_export_then_look_cross_cpu(void)
 		KT_CHECK(entry_check(SYSFS_BUFFERS, ino, "system", size, why,
 				     sizeof(why)) == ENT_OK,
 			 "iteration %ld: %s", i, why);
-		c = 'c';
+		c = 'x';
 		KT_CHECK(write(x.req[1], &c, 1) == 1, "pipe");
 		KT_CHECK(read(x.ack[0], &v, sizeof(v)) == sizeof(v), "pipe");
 		KT_CHECK(list_dir(d, &l) == 0, "readdir: %s", strerror(errno));

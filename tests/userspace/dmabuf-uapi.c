@@ -491,19 +491,22 @@ static int t_export_sync_file_full_fd_table_emfile(void)
 static int t_export_sync_file_emfile_before_allocating(void)
 {
 	struct rlimit saved;
-	int fd, ret, err, injected;
+	int fd, nth, ret, err, injected;
 
 	NEED_HEAP();
 	if (fail_nth_setup())
 		return kt_skip("no fault injection (CONFIG_FAILSLAB, FAULT_INJECTION_DEBUG_FS)");
 	fd = heap_alloc(PAGE);
 	KT_OK(fd);
+	nth = fail_nth_open();
+	KT_OK(nth);
 	KT_OK(fill_fd_table(&saved));
-	KT_OK(fail_nth_arm(1));
+	KT_OK(fail_nth_arm_fd(nth, 1));
 	ret = buf_export(fd, DMA_BUF_SYNC_RW);
 	err = errno;
-	injected = fail_nth_disarm();
+	injected = fail_nth_disarm_fd(nth);
 	setrlimit(RLIMIT_NOFILE, &saved);
+	close(nth);
 	KT_CHECK(ret == -1 && err == EMFILE, "export gave %d, errno %d (%s)",
 		 ret, err, strerror(err));
 	KT_CHECK(!injected, "an allocation was attempted before EMFILE");

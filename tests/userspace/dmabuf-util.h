@@ -472,6 +472,34 @@ static inline int fail_nth_arm(unsigned int n)
 }
 
 /*
+ * The same through a descriptor opened beforehand, for calls made with a
+ * full descriptor table: fail_nth_open(), then fail_nth_arm_fd(fd, n) and
+ * fail_nth_disarm_fd(fd) (true if the fault was injected), then close.
+ */
+static inline int fail_nth_open(void)
+{
+	return open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
+}
+
+static inline int fail_nth_arm_fd(int fd, unsigned int n)
+{
+	char text[16];
+	int len = snprintf(text, sizeof(text), "%u", n);
+
+	return pwrite(fd, text, len, 0) == len ? 0 : -1;
+}
+
+static inline int fail_nth_disarm_fd(int fd)
+{
+	char text[16] = "";
+	ssize_t n = pread(fd, text, sizeof(text) - 1, 0);
+
+	if (pwrite(fd, "0", 1, 0) != 1)
+		n = -1;
+	return n > 0 && atoi(text) == 0;
+}
+
+/*
  * Disarm; true if the armed fault was injected (every point before it
  * was passed), false if the call passed fewer than n points.
  */
