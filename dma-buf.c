@@ -383,6 +383,14 @@ static bool dma_buf_ops_valid(const struct dma_buf_ops *ops)
 	return !(ops->cache_sgt_mapping && ops->pin);
 }
 
+/* The last step of undoing a failed export: the owner's pin goes. */
+static struct dma_buf *
+dma_buf_export_undo_owner(const struct dma_buf_export_info *exp_info, int err)
+{
+	module_put(exp_info->owner);
+	return ERR_PTR(err);
+}
+
 /**
  * dma_buf_export - wrap an exporter's buffer in a new &struct dma_buf
  * @exp_info: what to export; see &struct dma_buf_export_info
@@ -431,10 +439,8 @@ struct dma_buf *dma_buf_export(const struct dma_buf_export_info *exp_info)
 	 * an inode number, as there.
 	 */
 	file = dma_buf_new_file(exp_info->size, exp_info->flags);
-	if (IS_ERR(file)) {
-		ret = PTR_ERR(file);
-		goto err_module_put;
-	}
+	if (IS_ERR(file))
+		return dma_buf_export_undo_owner(exp_info, PTR_ERR(file));
 
 	/* A buffer without a shared reservation object carries one inline. */
 	box = kzalloc(struct_size(box, resv, resv ? 0 : 1), GFP_KERNEL);
@@ -485,9 +491,7 @@ err_free_dmabuf:
 err_put_file:
 	/* Neither the file nor its dentry point at the buffer yet. */
 	fput(file);
-err_module_put:
-	module_put(exp_info->owner);
-	return ERR_PTR(ret);
+	return dma_buf_export_undo_owner(exp_info, ret);
 }
 EXPORT_SYMBOL_NS_GPL(dma_buf_export, DMA_BUF);
 
