@@ -31,12 +31,14 @@ args=""
 for c in $calls; do args="$args -c $c"; done
 
 mkdir -p /tmp/trinity && cd /tmp/trinity || exit 1
-# Away from the results channel: trinity's own fds only.  (Not under
-# busybox setsid, which forks and returns at once.)
+# Away from the results channel: trinity's own fds only, none of the
+# shell's (an ioctl on an inherited terminal could inject a ^C).  (Not
+# under busybox setsid, which forks and returns at once.)
 # shellcheck disable=SC2086 # $args is a list of options
 timeout -s INT "$secs" /usr/bin/trinity --dangerous -q -l off \
 	-C 2 -N "$count" -s "$seed" --enable-fds=drm $args \
-	</dev/null >/tmp/trinity/out.log 2>&1
+	</dev/null >/tmp/trinity/out.log 2>&1 \
+	3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
 rc=$?
 ran=$(grep -a -o 'Ran [0-9]* syscalls[^.]*' /tmp/trinity/out.log | tail -n1)
 echo "# trinity exit $rc: ${ran:-no summary}"
@@ -46,8 +48,11 @@ echo "# fuzz operations: ${n:-0} syscalls"
 # The time bound ending it (124, or 130 from its SIGINT) is a normal end.
 case $rc in
 0|124|130)
-	if [ "${n:-0}" -gt 0 ]; then
+	if [ "${n:-0}" -ge 100 ]; then
 		echo "ok 1 trinity_dmabuf"
+	elif [ "${n:-0}" -gt 0 ]; then
+		# Seen: trinity bailing out on a SIGINT after its first call.
+		echo "ok 1 trinity_dmabuf # SKIP trinity stopped after ${n} calls: $(grep -a -m1 'Bailing' /tmp/trinity/out.log)"
 	else
 		echo "not ok 1 trinity_dmabuf # trinity made no calls"
 		exit 1
