@@ -64,5 +64,12 @@ if [ "$IMPL" = ours ]; then
 	done
 fi
 
+# The hardening suites' figures (reports, leaks, faults, fuzzing, model);
+# they only inform, the counts above decide.
+if [ "$IMPL" = ours ]; then
+	stage "figures of this run"
+	"$H/figures.sh" || true
+fi
+
 stage "check IMPL=$IMPL${KDIR:+ KDIR=$KDIR} finished in $(elapsed "$t0") (logs: $LOGDIR)"
 sum_results "$R/kunit-uml" "$R/vm" "$R/gates"
