@@ -89,6 +89,21 @@ static void skip_not_armed(struct kunit *test)
 		   "/sys/kernel/debug/failslab/ignore-gfp-wait");
 }
 
+/*
+ * The end of a case: @n is the first N that got through without a fault,
+ * @failed how many calls before it failed.  A call that never failed
+ * leaves nothing to check.
+ */
+static void faults_done(struct kunit *test, unsigned int n,
+			unsigned int failed)
+{
+	kunit_info(test, "%u allocations failed, %u of them refused cleanly\n",
+		   n - 1, failed);
+	KUNIT_EXPECT_LE(test, n, (unsigned int)MAX_FAULTS);
+	if (!failed)
+		skip_not_armed(test);
+}
+
 /* "Total N objects" of bufinfo: the buffers whose file is open. */
 static int listed_buffers(struct kunit *test)
 {
@@ -142,16 +157,10 @@ static void export_each_allocation_fails_cleanly(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, listed_buffers(test), listed + 1);
 		dummy_put(d);
 		KUNIT_EXPECT_TRUE(test, dummy_wait_released(d));
-		if (!injected && n == 1)
-			skip_not_armed(test);
 		if (!injected)
 			break;
 	}
-	kunit_info(test, "%u allocations failed, %u of them refused cleanly\n",
-		   n - 1, failed);
-	KUNIT_EXPECT_LE(test, n, (unsigned int)MAX_FAULTS);
-	if (!failed)
-		skip_not_armed(test);
+	faults_done(test, n, failed);
 }
 
 static void attach_each_allocation_fails_cleanly(struct kunit *test,
@@ -184,16 +193,10 @@ static void attach_each_allocation_fails_cleanly(struct kunit *test,
 		}
 
 		dummy_importer_detach(imp);
-		if (!injected && n == 1)
-			skip_not_armed(test);
 		if (!injected)
 			break;
 	}
-	kunit_info(test, "%u allocations failed, %u of them refused cleanly\n",
-		   n - 1, failed);
-	KUNIT_EXPECT_LE(test, n, (unsigned int)MAX_FAULTS);
-	if (!failed)
-		skip_not_armed(test);
+	faults_done(test, n, failed);
 }
 
 static void attach_static_each_allocation_fails_cleanly(struct kunit *test)
@@ -240,15 +243,9 @@ static void map_cached_each_allocation_fails_cleanly(struct kunit *test)
 		KUNIT_EXPECT_PTR_EQ(test, imp->attach->sgt, sgt);
 		dma_buf_unmap_attachment_unlocked(imp->attach, sgt,
 						  DMA_TO_DEVICE);
-		if (!injected && n == 1)
-			skip_not_armed(test);
 		break;
 	}
-	kunit_info(test, "%u allocations failed, %u of them refused cleanly\n",
-		   n - 1, failed);
-	KUNIT_EXPECT_LE(test, n, (unsigned int)MAX_FAULTS);
-	if (!failed)
-		skip_not_armed(test);
+	faults_done(test, n, failed);
 }
 
 static struct kunit_case dma_buf_fault_cases[] = {
