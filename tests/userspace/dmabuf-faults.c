@@ -829,49 +829,6 @@ static int t_fault_udmabuf_create(void)
 
 /* ------------------------------------------------------ vgem import */
 
-static int open_vgem(void)
-{
-	char path[128], link[256];
-	int i, n;
-
-	for (i = 0; i < 16; i++) {
-		/* vgem's platform device has no driver; its name tells */
-		snprintf(path, sizeof(path), "/sys/class/drm/card%d/device", i);
-		n = readlink(path, link, sizeof(link) - 1);
-		if (n < 0)
-			continue;
-		link[n] = 0;
-		if (strcmp(strrchr(link, '/') ? strrchr(link, '/') + 1 : link, "vgem"))
-			continue;
-		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
-		return open(path, O_RDWR | O_CLOEXEC);
-	}
-	return -1;
-}
-
-static int open_vgem_loading(void)
-{
-	int drm = open_vgem();
-
-	if (drm < 0) {
-		/* vgem is a module in the test kernel: try loading it */
-		pid_t pid = fork();
-
-		if (pid == 0) {
-			int nul = open("/dev/null", O_WRONLY);
-
-			dup2(nul, 1);
-			dup2(nul, 2);
-			execlp("modprobe", "modprobe", "vgem", (char *)NULL);
-			_exit(127);
-		}
-		if (pid > 0)
-			waitpid(pid, NULL, 0);
-		drm = open_vgem();
-	}
-	return drm;
-}
-
 static int import_prep(struct fx *fx)
 {
 	memset(&fx->ph, 0, sizeof(fx->ph));
@@ -922,7 +879,7 @@ static int t_fault_vgem_import(void)
 {
 	FAULT_CASE_BEGIN();
 	NEED_HEAP();
-	F.drm = open_vgem_loading();
+	F.drm = vgem_open();
 	if (F.drm < 0)
 		return kt_skip("no vgem DRM device (CONFIG_DRM_VGEM module not loaded)");
 	fx_target(&F, fx_heap_buf());

@@ -86,15 +86,6 @@
 #endif
 
 /* The few DRM bits used, so that no libdrm or drm uapi header is needed. */
-struct fz_drm_version {
-	int version_major, version_minor, version_patchlevel;
-	size_t name_len;
-	char *name;
-	size_t date_len;
-	char *date;
-	size_t desc_len;
-	char *desc;
-};
 struct fz_drm_prime_handle {
 	__u32 handle;
 	__u32 flags;
@@ -108,7 +99,6 @@ struct fz_drm_mode_create_dumb {
 	__u32 height, width, bpp, flags, handle, pitch;
 	__u64 size;
 };
-#define FZ_DRM_IOCTL_VERSION		_IOWR('d', 0x00, struct fz_drm_version)
 #define FZ_DRM_IOCTL_GEM_CLOSE		_IOW('d', 0x09, struct fz_drm_gem_close)
 #define FZ_DRM_IOCTL_PRIME_HANDLE_TO_FD	_IOWR('d', 0x2d, struct fz_drm_prime_handle)
 #define FZ_DRM_IOCTL_PRIME_FD_TO_HANDLE	_IOWR('d', 0x2e, struct fz_drm_prime_handle)
@@ -3033,36 +3023,6 @@ static void *signaller(void *arg)
 
 /* ------------------------------------------------------------ vgem */
 
-static int is_vgem(int fd)
-{
-	struct fz_drm_version v;
-	char name[16] = "";
-
-	memset(&v, 0, sizeof(v));
-	v.name_len = sizeof(name) - 1;
-	v.name = name;
-	if (ioctl(fd, FZ_DRM_IOCTL_VERSION, &v))
-		return 0;
-	return v.name_len == 4 && !strncmp(name, "vgem", 4);
-}
-
-static int open_vgem(void)
-{
-	char path[32];
-	int i, fd;
-
-	for (i = 0; i < 16; i++) {
-		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		if (is_vgem(fd))
-			return fd;
-		close(fd);
-	}
-	return -1;
-}
-
 /* ----------------------------------------------------------- report */
 
 static void print_stats(const struct stats *st, const char *tag, int all)
@@ -3365,7 +3325,7 @@ static int run_phase(int ph)
 	F.heapdev = open(HEAP_PATH, O_RDONLY | O_CLOEXEC);
 	F.udev = open(UDMABUF_PATH, O_RDWR | O_CLOEXEC);
 	F.devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-	F.drm = open_vgem();
+	F.drm = vgem_find();
 	F.ep[0] = epoll_create1(EPOLL_CLOEXEC);
 	F.ep[1] = epoll_create1(EPOLL_CLOEXEC);
 	if (F.devnull < 0 || F.ep[0] < 0 || F.ep[1] < 0) {
@@ -3571,23 +3531,8 @@ static void setup(void)
 		GRAND = NULL;
 	/* vgem is a module in the test kernel: load it if buffers exist */
 	if (have_heap() || have_udmabuf()) {
-		int fd = open_vgem();
+		int fd = vgem_open();
 
-		if (fd < 0) {
-			pid_t pid = fork();
-
-			if (pid == 0) {
-				int nul = open("/dev/null", O_WRONLY);
-
-				dup2(nul, 1);
-				dup2(nul, 2);
-				execlp("modprobe", "modprobe", "vgem", (char *)NULL);
-				_exit(127);
-			}
-			if (pid > 0)
-				waitpid(pid, NULL, 0);
-			fd = open_vgem();
-		}
 		if (fd >= 0)
 			close(fd);
 		else

@@ -190,26 +190,6 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-static int open_vgem(void)
-{
-	char path[32], name[8];
-	int i, fd;
-
-	for (i = 0; i < 16; i++) {
-		struct drm_version v = { .name = name, .name_len = sizeof(name) };
-
-		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		if (!ioctl(fd, DRM_IOCTL_VERSION, &v) && v.name_len == 4 &&
-		    !strncmp(name, "vgem", 4))
-			return fd;
-		close(fd);
-	}
-	return -1;
-}
-
 static int t_stress_mixed(void)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -236,7 +216,7 @@ static int t_stress_mixed(void)
 
 	if (system("modprobe vgem 2>/dev/null") == -1)
 		kt_diag("modprobe not run");
-	pool.vgem = open_vgem();
+	pool.vgem = vgem_open();
 	if (pool.vgem < 0)
 		kt_diag("no vgem: no PRIME imports");
 	for (i = 0; i < POOL; i++)

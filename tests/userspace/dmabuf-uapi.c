@@ -366,26 +366,6 @@ struct tst_drm_prime_handle {
 };
 #define TST_DRM_IOCTL_PRIME_FD_TO_HANDLE _IOWR('d', 0x2e, struct tst_drm_prime_handle)
 
-static int open_vgem(void)
-{
-	char path[128], link[256];
-	int i, n;
-
-	for (i = 0; i < 16; i++) {
-		/* vgem's platform device has no driver; its name tells */
-		snprintf(path, sizeof(path), "/sys/class/drm/card%d/device", i);
-		n = readlink(path, link, sizeof(link) - 1);
-		if (n < 0)
-			continue;
-		link[n] = 0;
-		if (strcmp(strrchr(link, '/') ? strrchr(link, '/') + 1 : link, "vgem"))
-			continue;
-		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
-		return open(path, O_RDWR | O_CLOEXEC);
-	}
-	return -1;
-}
-
 static int t_set_name_while_attached(void)
 {
 	struct tst_drm_prime_handle h;
@@ -393,23 +373,7 @@ static int t_set_name_while_attached(void)
 	int fd, drm;
 
 	NEED_HEAP();
-	drm = open_vgem();
-	if (drm < 0) {
-		/* vgem is a module in the test kernel: try loading it */
-		pid_t pid = fork();
-
-		if (pid == 0) {
-			int nul = open("/dev/null", O_WRONLY);
-
-			dup2(nul, 1);
-			dup2(nul, 2);
-			execlp("modprobe", "modprobe", "vgem", (char *)NULL);
-			_exit(127);
-		}
-		if (pid > 0)
-			waitpid(pid, NULL, 0);
-		drm = open_vgem();
-	}
+	drm = vgem_open();
 	if (drm < 0)
 		return kt_skip("no vgem DRM device (CONFIG_DRM_VGEM module not loaded)");
 	fd = heap_alloc(PAGE);

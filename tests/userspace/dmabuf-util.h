@@ -532,6 +532,55 @@ static inline void *bad_pointer(void)
 	return p;
 }
 
+/* ----------------------------------------------------------------- vgem */
+
+/* The vgem DRM device, found by the name of its platform device. */
+static inline int vgem_find(void)
+{
+	char path[64], link[256];
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		snprintf(path, sizeof(path), "/sys/class/drm/card%d/device", i);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n < 0)
+			continue;
+		link[n] = 0;
+		if (strcmp(strrchr(link, '/') ? strrchr(link, '/') + 1 : link, "vgem"))
+			continue;
+		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
+		return open(path, O_RDWR | O_CLOEXEC);
+	}
+	return -1;
+}
+
+/*
+ * Open vgem (an importer with a real struct device), loading its module
+ * first if it is not there (it is a module in the test kernel).  Returns
+ * the DRM fd or -1.
+ */
+static inline int vgem_open(void)
+{
+	int drm = vgem_find();
+	pid_t pid;
+
+	if (drm >= 0)
+		return drm;
+	pid = fork();
+	if (pid == 0) {
+		int nul = open("/dev/null", O_WRONLY);
+
+		dup2(nul, 1);
+		dup2(nul, 2);
+		execlp("modprobe", "modprobe", "vgem", (char *)NULL);
+		_exit(127);
+	}
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	return vgem_find();
+}
+
 #define NEED_HEAP()							\
 	do {								\
 		if (!have_heap())					\
