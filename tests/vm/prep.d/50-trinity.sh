@@ -1,7 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Stage Debian's trinity (the syscall fuzzer) in the VM for
-# suites.d/50-trinity.sh: the binary and the libraries ldd names.
+# suites.d/50-trinity.sh: the binary, the libraries ldd names, and
+# tests/vm/trinity/dmabuf-testfiles.so, which turns trinity's test files
+# into dma-buf fds (Debian builds trinity without its DRM fd provider).
 . "$(dirname "$0")/clients-lib.inc"
 
 if ! dpkg-query -W -f='${Status}' trinity 2>/dev/null | grep -q 'install ok installed'; then
@@ -24,5 +26,7 @@ for l in $(ldd "$bin" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { 
 	*) cp -L "$l" "$STAGE$MULTI/$(basename "$l")" ;;
 	esac
 done
+gcc -shared -fPIC -O2 -Wall -Wextra -Werror -I"$UAPI_INC" \
+	-o "$STAGE/usr/lib/dmabuf-testfiles.so" "$PROJ/tests/vm/trinity/dmabuf-testfiles.c"
 echo "trinity $(dpkg-query -W -f='${Version}' trinity)" >"$STAGE/tests/trinity-version.txt"
 echo "staged trinity"
