@@ -6,7 +6,7 @@ set -euo pipefail
 
 PKGS=(linux-source-6.1 qemu-system-x86 busybox-static ccache sparse coccinelle
       flex bison libelf-dev libssl-dev bc cpio kmod rsync python3 gcc make
-      binutils xz-utils gcc-multilib ocaml-nox spin)
+      binutils xz-utils gcc-multilib ocaml-nox spin gnuplot-nox)
 
 missing=()
 for p in "${PKGS[@]}"; do

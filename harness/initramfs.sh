@@ -82,6 +82,7 @@ for applet in $("$bb" --list); do
 done
 install -m 755 "$PROJ/tests/vm/init" "$STAGE/init"
 install -m 755 "$PROJ/tests/vm/run-suites.sh" "$STAGE/bin/run-suites"
+install -m 755 "$PROJ/tests/vm/run-bench.sh" "$STAGE/bin/run-bench"
 for s in "$PROJ"/tests/vm/post.d/*; do
 	[ -f "$s" ] && install -m 755 "$s" "$STAGE/post.d/"
 done

@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Gate: scripts/checkpatch.pl --strict on every kernel source file of the
-# project (core, kunit/, public headers, Kconfig, Makefiles), run from the
-# tree so the paths and path-dependent rules are the kernel's.
+# project (core, kunit/, public headers, Kconfig, Makefiles, and the
+# out-of-tree benchmark module bench/), run from the tree so the paths and
+# path-dependent rules are the kernel's.
 # Exceptions, each with its reason: harness/gates/checkpatch-exceptions.txt.
 # Incremental: checkpatch's output is cached per file content (and per
 # checkpatch version), so only changed files are checked again.
@@ -15,11 +16,12 @@ require_fresh_tree
 cache=$GSTATE/checkpatch
 mkdir -p "$cache"
 tool=("$KSRC/scripts/checkpatch.pl" "$KSRC/scripts/spelling.txt" "$KSRC/scripts/const_structs.checkpatch")
-files=("${OUR_C[@]}" "${OUR_HDRS[@]}" "${OUR_BUILD[@]}")
+files=("${OUR_C[@]}" "${OUR_HDRS[@]}" "${OUR_BUILD[@]}" "$PROJ"/bench/*.c)
 toolsum=$(hash_of "${tool[@]}")
 outs=() todo=()
 for f in "${files[@]}"; do
-	key=$( { echo "$toolsum $f"; cat "$KSRC/$f"; } | sha256sum | cut -c1-32)
+	case "$f" in /*) src=$f ;; *) src=$KSRC/$f ;; esac
+	key=$( { echo "$toolsum $f"; cat "$src"; } | sha256sum | cut -c1-32)
 	outs+=("$cache/$key.out")
 	[ -f "$cache/$key.out" ] || todo+=("$f:$cache/$key.out")
 done
