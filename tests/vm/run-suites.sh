@@ -9,7 +9,7 @@
 # Each suite prints KTAP/TAP on stdout.  Its output is framed by
 #   #### SUITE-BEGIN <name>   and   #### SUITE-END <name> rc=<exit status>
 # lines that the host parses.  SUITE_TIMEOUT (seconds) bounds each suite.
-timeout_s=${SUITE_TIMEOUT:-600}
+timeout_s=${SUITE_TIMEOUT:-900}
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	dmabuf.suite_timeout=*) timeout_s=${arg#*=} ;;
