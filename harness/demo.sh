@@ -1,8 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# Boot the test kernel and run demo/share.c in it; print its transcript.
-# Exit status 0 only if the demo printed PASS, the VM ran to its end and the
-# kernel log has no complaints.
+# Boot the test kernel and run demo/pipeline.c in it; print its transcript
+# and turn the frame it sent back (base64 between "#### PNG-BEGIN" and
+# "#### PNG-END") into a PNG on the host.  Exit status 0 only if the demo
+# printed PASS, the PNG arrived, the VM ran to its end and the kernel log
+# has no complaints.
 . "$(dirname "$0")/lib.sh"
 work_lock
 . "$PROJ/harness/ktap.sh"
@@ -13,9 +15,20 @@ ok=1
 out=$VMDIR/demo
 
 echo "---------------------------------------------------------------- transcript (IMPL=$IMPL)"
-grep -v '^#### ' "$out/results.log" || true
+tr -d '\r' <"$out/results.log" | sed '/^#### PNG-BEGIN/,/^#### PNG-END/d; /^#### /d' || true
 echo "----------------------------------------------------------------"
-grep -q -x 'PASS' "$out/results.log" || ok=0
+grep -q -x 'PASS' <(tr -d '\r' <"$out/results.log") || ok=0
+png=$out/frame.png
+rm -f "$png"
+if tr -d '\r' <"$out/results.log" | sed -n '/^#### PNG-BEGIN/,/^#### PNG-END/{/^####/d;p}' |
+	base64 -d >"$png" 2>/dev/null && [ -s "$png" ] &&
+	[ "$(head -c 4 "$png" | od -An -c | tr -d ' ')" = '211PNG' ]; then
+	echo "demo: the frame that travelled through the buffers: $png"
+else
+	rm -f "$png"
+	echo "error: the demo sent no PNG back" >&2
+	ok=0
+fi
 grep -q '^#### VM-DONE rc=0$' "$out/results.log" || ok=0
 if scan_kernel_log "$out/console.log" >"$out/kernel-problems.txt"; then
 	echo "error: kernel problems on the VM console (log: $out/console.log):" >&2

@@ -3,7 +3,7 @@
 # Build the test VM's initramfs ($WORK/vm/initramfs.cpio.gz):
 #   busybox-static, the kernel's modules, /init and the suite runner,
 #   tests/vm/suites.d/*, the static userspace tests (tests/userspace/*.c ->
-#   /tests/bin/), the demo (/demo/share), and whatever tests/vm/prep.d/*.sh
+#   /tests/bin/), the demos (demo/*.c -> /demo/), and whatever tests/vm/prep.d/*.sh
 #   add to the staging root.
 # Userspace programs are compiled against the uapi headers exported from the
 # tree being tested ($WORK/build-x86/usr/include), so IMPL=upstream builds
@@ -70,7 +70,9 @@ for out in "$BIN"/tests/*; do
 	[ -f "$out" ] || continue
 	[ -f "$PROJ/tests/userspace/$(basename "$out").c" ] || rm -f "$out"
 done
-[ -f "$PROJ/demo/share.c" ] && compile "$PROJ/demo/share.c" "$BIN/demo/share"
+for src in "$PROJ"/demo/*.c; do
+	[ -f "$src" ] && compile "$src" "$BIN/demo/$(basename "$src" .c)"
+done
 
 # 2. staging root
 rm -rf "$STAGE"
@@ -92,7 +94,9 @@ done
 if [ -d "$BIN/tests" ]; then
 	cp -a "$BIN"/tests/. "$STAGE/tests/bin/"
 fi
-[ -x "$BIN/demo/share" ] && cp "$BIN/demo/share" "$STAGE/demo/share"
+for src in "$PROJ"/demo/*.c; do
+	[ -f "$src" ] && cp "$BIN/demo/$(basename "$src" .c)" "$STAGE/demo/"
+done
 
 # 3. modules
 kmake "$B" ARCH=x86_64 INSTALL_MOD_PATH="$STAGE" INSTALL_MOD_STRIP=1 modules_install >>"$log" 2>&1 ||
