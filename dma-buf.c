@@ -29,6 +29,9 @@
 #include "dma-buf-internal.h"
 #include "dma-buf-sysfs-stats.h"
 
+#define CREATE_TRACE_POINTS
+#include <trace/events/dma_buf.h>
+
 /**
  * DOC: overview
  *
@@ -91,6 +94,46 @@ struct dma_buf_box {
 	bool own_resv;
 	struct dma_resv resv[];
 };
+
+/*
+ * What the trace events say about a buffer, copied while the caller still
+ * holds its reference: some events go out just before that reference goes
+ * to an fd table or is dropped, after which the buffer may be freed at any
+ * moment.  Copied only when the event is enabled (dma_buf_trace()).
+ */
+struct dma_buf_trace_id {
+	unsigned long ino;
+	size_t size;
+	char exp_name[64];
+	char name[DMA_BUF_NAME_LEN];
+};
+
+static void dma_buf_trace_id(struct dma_buf *buf, struct dma_buf_trace_id *id)
+{
+	id->ino = file_inode(buf->file)->i_ino;
+	id->size = buf->size;
+	strscpy(id->exp_name, buf->exp_name ?: "", sizeof(id->exp_name));
+	id->name[0] = '\0';
+	/* name_lock is not irq-safe: a put from atomic context goes unnamed */
+	if (in_task()) {
+		spin_lock(&buf->name_lock);
+		if (buf->name)
+			strscpy(id->name, buf->name, sizeof(id->name));
+		spin_unlock(&buf->name_lock);
+	}
+}
+
+#define dma_buf_trace(event, buf, ...)					\
+	do {								\
+		if (trace_dma_buf_##event##_enabled()) {		\
+			struct dma_buf_trace_id id_;			\
+									\
+			dma_buf_trace_id(buf, &id_);			\
+			trace_dma_buf_##event(id_.ino, id_.exp_name,	\
+					      id_.name, id_.size,	\
+					      ##__VA_ARGS__);		\
+		}							\
+	} while (0)
 
 static struct dma_buf_box *to_box(struct dma_buf *buf)
 {
@@ -259,6 +302,7 @@ static int dma_buf_file_mmap(struct file *file, struct vm_area_struct *vma)
 	if (ret)
 		return ret;
 
+	dma_buf_trace(mmap, buf);
 	return buf->ops->mmap(buf, vma);
 }
 
@@ -482,6 +526,7 @@ struct dma_buf *dma_buf_export(const struct dma_buf_export_info *exp_info)
 	list_add(&buf->list_node, &dmabuf_list);
 	mutex_unlock(&dmabuf_list_lock);
 
+	dma_buf_trace(export, buf);
 	return buf;
 
 err_free_dmabuf:
@@ -517,7 +562,7 @@ int dma_buf_fd(struct dma_buf *buf, int flags)
 
 	fd = get_unused_fd_flags(flags);
 	if (fd >= 0)
-		fd_install(fd, buf->file);
+		dma_buf_fd_install(buf, fd);
 
 	return fd;
 }
@@ -536,6 +581,8 @@ EXPORT_SYMBOL_NS_GPL(dma_buf_fd, DMA_BUF);
  */
 void dma_buf_fd_install(struct dma_buf *buf, int fd)
 {
+	/* before fd_install(): from then on a close() may free the buffer */
+	dma_buf_trace(fd, buf, fd);
 	fd_install(fd, buf->file);
 }
 EXPORT_SYMBOL_NS_GPL(dma_buf_fd_install, DMA_BUF);
@@ -557,8 +604,10 @@ struct dma_buf *dma_buf_get(int fd)
 
 	if (!file)
 		return ERR_PTR(-EBADF);
-	if (is_dma_buf_file(file))
+	if (is_dma_buf_file(file)) {
+		dma_buf_trace(get, file->private_data, fd);
 		return file->private_data;
+	}
 
 	fput(file);
 	return ERR_PTR(-EINVAL);
@@ -579,6 +628,7 @@ void dma_buf_put(struct dma_buf *buf)
 	if (WARN_ON(!buf || !buf->file))
 		return;
 
+	dma_buf_trace(put, buf);
 	fput(buf->file);
 }
 EXPORT_SYMBOL_NS_GPL(dma_buf_put, DMA_BUF);
@@ -766,6 +816,9 @@ dma_buf_dynamic_attach(struct dma_buf *buf, struct device *dev,
 	dma_resv_lock(buf->resv, NULL);
 	list_add(&attach->node, &buf->attachments);
 	dma_resv_unlock(buf->resv);
+	/* before the mapping, so that a failing one shows attach + detach */
+	dma_buf_trace(dynamic_attach, buf, dev_name(dev),
+		      dma_buf_attachment_is_dynamic(attach));
 
 	if (dma_buf_attachment_is_dynamic(attach) != dma_buf_is_dynamic(buf)) {
 		ret = dma_buf_map_for_life(attach);
@@ -818,6 +871,8 @@ void dma_buf_detach(struct dma_buf *buf, struct dma_buf_attachment *attach)
 	if (WARN_ON(!buf || !attach))
 		return;
 
+	dma_buf_trace(detach, buf, dev_name(attach->dev),
+		      dma_buf_attachment_is_dynamic(attach));
 	dynamic = dma_buf_is_dynamic(buf);
 
 	if (attach->sgt) {
@@ -1181,6 +1236,7 @@ int dma_buf_mmap(struct dma_buf *buf, struct vm_area_struct *vma,
 	vma_set_file(vma, buf->file);
 	vma->vm_pgoff = pgoff;
 
+	dma_buf_trace(mmap, buf);
 	return buf->ops->mmap(buf, vma);
 }
 EXPORT_SYMBOL_NS_GPL(dma_buf_mmap, DMA_BUF);

@@ -3,7 +3,8 @@
 #
 #   IMPL=ours:     Kconfig, Makefile, .kunitconfig, *.c, *.h -> drivers/dma-buf/
 #                  kunit/ -> drivers/dma-buf/kunit/
-#                  include/linux/dma-buf.h, include/uapi/linux/dma-buf.h
+#                  include/linux/dma-buf.h, include/uapi/linux/dma-buf.h,
+#                  include/trace/events/dma_buf.h
 #                  Documentation/** -> Documentation/**
 #   IMPL=upstream: the tree's own core; only kunit/ and .kunitconfig, with
 #                  the KUnit hook appended to the original Makefile/Kconfig.
@@ -20,7 +21,8 @@ overlay_map() {
 		for f in "$PROJ"/*.c "$PROJ"/*.h; do
 			[ -f "$f" ] && printf '%s\t%s\n' "$f" "drivers/dma-buf/$(basename "$f")"
 		done
-		for f in include/linux/dma-buf.h include/uapi/linux/dma-buf.h; do
+		for f in include/linux/dma-buf.h include/uapi/linux/dma-buf.h \
+			 include/trace/events/dma_buf.h; do
 			[ -f "$PROJ/$f" ] && printf '%s\t%s\n' "$PROJ/$f" "$f"
 		done
 		if [ -d "$PROJ/Documentation" ]; then

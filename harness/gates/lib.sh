@@ -43,7 +43,8 @@ our_files() {
 	for f in "$PROJ"/kunit/*.c "$PROJ"/kunit/*.h; do
 		[ -f "$f" ] && OUR_C+=("drivers/dma-buf/kunit/$(basename "$f")")
 	done
-	for f in include/linux/dma-buf.h include/uapi/linux/dma-buf.h; do
+	for f in include/linux/dma-buf.h include/uapi/linux/dma-buf.h \
+		 include/trace/events/dma_buf.h; do
 		[ -f "$PROJ/$f" ] && OUR_HDRS+=("$f")
 	done
 	for f in Kconfig Makefile kunit/Makefile; do
