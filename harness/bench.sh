@@ -31,7 +31,7 @@ rounds=${BENCH_ROUNDS:-5}
 export VM_FLAVOUR=bench
 
 t_start=$(date +%s)
-for impl in ours upstream; do
+for impl in upstream ours; do
 	IMPL=$impl "$here/tree.sh"
 	IMPL=$impl "$here/vm-kernel.sh"
 	IMPL=$impl "$here/initramfs.sh"
