@@ -19,121 +19,110 @@
 #include <linux/types.h>
 
 DECLARE_EVENT_CLASS(dma_buf,
-	TP_PROTO(unsigned long ino, const char *exp_name, const char *name,
-		 size_t size),
-	TP_ARGS(ino, exp_name, name, size),
-	TP_STRUCT__entry(
-		__field(unsigned long, ino)
-		__field(size_t, size)
-		__string(exp_name, exp_name)
-		__string(name, name)
-	),
-	TP_fast_assign(
-		__entry->ino = ino;
-		__entry->size = size;
-		__assign_str(exp_name, exp_name);
-		__assign_str(name, name);
-	),
-	TP_printk("ino=%lu exp_name=%s name=%s size=%zu", __entry->ino,
-		  __get_str(exp_name), __get_str(name), __entry->size)
-);
+		    TP_PROTO(unsigned long ino, const char *exp_name,
+			     const char *name, size_t size),
+		    TP_ARGS(ino, exp_name, name, size),
+		    TP_STRUCT__entry(__field(unsigned long, ino)
+				     __field(size_t, size)
+				     __string(exp_name, exp_name)
+				     __string(name, name)),
+		    TP_fast_assign(__entry->ino = ino;
+				   __entry->size = size;
+				   __assign_str(exp_name, exp_name);
+				   __assign_str(name, name);),
+		    TP_printk("ino=%lu exp_name=%s name=%s size=%zu",
+			      __entry->ino,
+			      __get_str(exp_name),
+			      __get_str(name),
+			      __entry->size));
 
 /* dma_buf_export() made a buffer. */
 DEFINE_EVENT(dma_buf, dma_buf_export,
-	TP_PROTO(unsigned long ino, const char *exp_name, const char *name,
-		 size_t size),
-	TP_ARGS(ino, exp_name, name, size)
-);
+	     TP_PROTO(unsigned long ino, const char *exp_name, const char *name,
+		      size_t size),
+	     TP_ARGS(ino, exp_name, name, size));
 
 /* Someone dropped a reference with dma_buf_put(). */
 DEFINE_EVENT(dma_buf, dma_buf_put,
-	TP_PROTO(unsigned long ino, const char *exp_name, const char *name,
-		 size_t size),
-	TP_ARGS(ino, exp_name, name, size)
-);
+	     TP_PROTO(unsigned long ino, const char *exp_name, const char *name,
+		      size_t size),
+	     TP_ARGS(ino, exp_name, name, size));
 
 /* The buffer was mapped into a process (mmap() or dma_buf_mmap()). */
 DEFINE_EVENT(dma_buf, dma_buf_mmap,
-	TP_PROTO(unsigned long ino, const char *exp_name, const char *name,
-		 size_t size),
-	TP_ARGS(ino, exp_name, name, size)
-);
+	     TP_PROTO(unsigned long ino, const char *exp_name, const char *name,
+		      size_t size),
+	     TP_ARGS(ino, exp_name, name, size));
 
 DECLARE_EVENT_CLASS(dma_buf_fd,
-	TP_PROTO(unsigned long ino, const char *exp_name, const char *name,
-		 size_t size, int fd),
-	TP_ARGS(ino, exp_name, name, size, fd),
-	TP_STRUCT__entry(
-		__field(unsigned long, ino)
-		__field(size_t, size)
-		__field(int, fd)
-		__string(exp_name, exp_name)
-		__string(name, name)
-	),
-	TP_fast_assign(
-		__entry->ino = ino;
-		__entry->size = size;
-		__entry->fd = fd;
-		__assign_str(exp_name, exp_name);
-		__assign_str(name, name);
-	),
-	TP_printk("ino=%lu exp_name=%s name=%s size=%zu fd=%d", __entry->ino,
-		  __get_str(exp_name), __get_str(name), __entry->size,
-		  __entry->fd)
-);
+		    TP_PROTO(unsigned long ino, const char *exp_name,
+			     const char *name, size_t size, int fd),
+		    TP_ARGS(ino, exp_name, name, size, fd),
+		    TP_STRUCT__entry(__field(unsigned long, ino)
+				     __field(size_t, size)
+				     __field(int, fd)
+				     __string(exp_name, exp_name)
+				     __string(name, name)),
+		    TP_fast_assign(__entry->ino = ino;
+				   __entry->size = size;
+				   __entry->fd = fd;
+				   __assign_str(exp_name, exp_name);
+				   __assign_str(name, name);),
+		    TP_printk("ino=%lu exp_name=%s name=%s size=%zu fd=%d",
+			      __entry->ino,
+			      __get_str(exp_name),
+			      __get_str(name),
+			      __entry->size,
+			      __entry->fd));
 
 /* The buffer got a file descriptor (dma_buf_fd(), dma_buf_fd_install()). */
 DEFINE_EVENT(dma_buf_fd, dma_buf_fd,
-	TP_PROTO(unsigned long ino, const char *exp_name, const char *name,
-		 size_t size, int fd),
-	TP_ARGS(ino, exp_name, name, size, fd)
-);
+	     TP_PROTO(unsigned long ino, const char *exp_name, const char *name,
+		      size_t size, int fd),
+	     TP_ARGS(ino, exp_name, name, size, fd));
 
 /* dma_buf_get() took a reference through a file descriptor. */
 DEFINE_EVENT(dma_buf_fd, dma_buf_get,
-	TP_PROTO(unsigned long ino, const char *exp_name, const char *name,
-		 size_t size, int fd),
-	TP_ARGS(ino, exp_name, name, size, fd)
-);
+	     TP_PROTO(unsigned long ino, const char *exp_name, const char *name,
+		      size_t size, int fd),
+	     TP_ARGS(ino, exp_name, name, size, fd));
 
 DECLARE_EVENT_CLASS(dma_buf_attach,
-	TP_PROTO(unsigned long ino, const char *exp_name, const char *name,
-		 size_t size, const char *dev_name, bool is_dynamic),
-	TP_ARGS(ino, exp_name, name, size, dev_name, is_dynamic),
-	TP_STRUCT__entry(
-		__field(unsigned long, ino)
-		__field(size_t, size)
-		__field(bool, is_dynamic)
-		__string(exp_name, exp_name)
-		__string(name, name)
-		__string(dev_name, dev_name)
-	),
-	TP_fast_assign(
-		__entry->ino = ino;
-		__entry->size = size;
-		__entry->is_dynamic = is_dynamic;
-		__assign_str(exp_name, exp_name);
-		__assign_str(name, name);
-		__assign_str(dev_name, dev_name);
-	),
-	TP_printk("ino=%lu exp_name=%s name=%s size=%zu dev=%s dynamic=%d",
-		  __entry->ino, __get_str(exp_name), __get_str(name),
-		  __entry->size, __get_str(dev_name), __entry->is_dynamic)
-);
+		    TP_PROTO(unsigned long ino, const char *exp_name,
+			     const char *name, size_t size,
+			     const char *dev_name, bool is_dynamic),
+		    TP_ARGS(ino, exp_name, name, size, dev_name, is_dynamic),
+		    TP_STRUCT__entry(__field(unsigned long, ino)
+				     __field(size_t, size)
+				     __field(bool, is_dynamic)
+				     __string(exp_name, exp_name)
+				     __string(name, name)
+				     __string(dev_name, dev_name)),
+		    TP_fast_assign(__entry->ino = ino;
+				   __entry->size = size;
+				   __entry->is_dynamic = is_dynamic;
+				   __assign_str(exp_name, exp_name);
+				   __assign_str(name, name);
+				   __assign_str(dev_name, dev_name);),
+		    TP_printk("ino=%lu exp_name=%s name=%s size=%zu dev=%s dynamic=%d",
+			      __entry->ino,
+			      __get_str(exp_name),
+			      __get_str(name),
+			      __entry->size,
+			      __get_str(dev_name),
+			      __entry->is_dynamic));
 
 /* A device attached (dma_buf_attach() or dma_buf_dynamic_attach()). */
 DEFINE_EVENT(dma_buf_attach, dma_buf_dynamic_attach,
-	TP_PROTO(unsigned long ino, const char *exp_name, const char *name,
-		 size_t size, const char *dev_name, bool is_dynamic),
-	TP_ARGS(ino, exp_name, name, size, dev_name, is_dynamic)
-);
+	     TP_PROTO(unsigned long ino, const char *exp_name, const char *name,
+		      size_t size, const char *dev_name, bool is_dynamic),
+	     TP_ARGS(ino, exp_name, name, size, dev_name, is_dynamic));
 
 /* A device detached. */
 DEFINE_EVENT(dma_buf_attach, dma_buf_detach,
-	TP_PROTO(unsigned long ino, const char *exp_name, const char *name,
-		 size_t size, const char *dev_name, bool is_dynamic),
-	TP_ARGS(ino, exp_name, name, size, dev_name, is_dynamic)
-);
+	     TP_PROTO(unsigned long ino, const char *exp_name, const char *name,
+		      size_t size, const char *dev_name, bool is_dynamic),
+	     TP_ARGS(ino, exp_name, name, size, dev_name, is_dynamic));
 
 #endif /* _TRACE_DMA_BUF_H */
 
