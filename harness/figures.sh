@@ -26,7 +26,7 @@ echo "   figures: kmemleak $(pick "$res" 's/^# kmemleak: \([0-9]*\) unreferenced
 echo "   figures: fault injection (userspace) $(pick "$res" 's/^# fault-injection total injected=\([0-9]*\) wrong_errno=\([0-9]*\).*/\1 faults injected, \2 wrong errnos/p')"
 echo "   figures: fault injection (KUnit export) $(pick "$res" 's/.*export_each_allocation_fails_cleanly: \([0-9]*\) allocations failed, \([0-9]*\) of them.*/\1 faults injected, \2 calls refused cleanly/p')"
 echo "   figures: fuzzer $(pick "$res" 's/^# ops all phases total=\([0-9]*\).*anomalies=\([0-9]*\).*/\1 operations, \2 anomalies/p'), seed $(pick "$res" 's/^# seed=\([0-9]*\)$/\1/p')"
-echo "   figures: trinity $(pick "$res" 's/^# fuzz operations: \([0-9]*\) syscalls/\1 syscalls/p')"
+echo "   figures: trinity $(pick "$res" 's/^# fuzz operations: \([0-9]*\) syscalls/\1 syscalls/p') on dma-buf fds ($(pick "$res" 's/^# dma-buf fds given to trinity: //p'))"
 echo "   figures: stress $(pick "$res" 's/^# ops total=\([0-9]*\) (\([0-9]*\)\/s)$/\1 operations (\2\/s)/p')"
 echo "   figures: online CPUs $(pick "$res" 's/^# online CPUs: .*(\([0-9]*\)), asked for \([0-9]*\)/\1 of \2/p')"
 echo "   figures: spin model $(pick "$spin" 's/.*all-safety.*no error: \([0-9]*\) states, stored.*/\1 states (safety)/p'), $(pick "$spin" 's/.*spin-model: \([0-9]* passed, [0-9]* failed\)/\1/p')"
