@@ -74,48 +74,7 @@ for pass in $(seq "$passes"); do
 	fi
 done
 
-# The table and the CSV.  Operations keep the order the programs print.
-awk -v csv="$out/results.csv" '
-	function median(s,    a, n, i, j, t) {
-		n = split(s, a, " ")
-		for (i = 2; i <= n; i++)
-			for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) {
-				t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
-			}
-		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-	}
-	function spread(s,    a, n, i, lo, hi, m) {
-		n = split(s, a, " "); lo = hi = a[1] + 0
-		for (i = 2; i <= n; i++) {
-			if (a[i] + 0 < lo) lo = a[i] + 0
-			if (a[i] + 0 > hi) hi = a[i] + 0
-		}
-		m = median(s)
-		return m > 0 ? (hi - lo) / m : 0
-	}
-	{
-		if (!(($3) in seen)) { seen[$3] = 1; order[++nops] = $3 }
-		vals[$1, $3] = vals[$1, $3] " " $4
-		unit[$3] = $7
-	}
-	END {
-		printf "%-28s %12s %12s %7s %8s\n", "operation", "ours", "original", "ratio", "spread"
-		print "operation,unit,ours_median,original_median,ratio,spread" > csv
-		for (i = 1; i <= nops; i++) {
-			op = order[i]
-			if (!((("ours", op)) in vals) || !((("upstream", op)) in vals))
-				continue
-			o = median(vals["ours", op]); u = median(vals["upstream", op])
-			sp = spread(vals["ours", op]); su = spread(vals["upstream", op])
-			s = sp > su ? sp : su
-			r = u > 0 ? o / u : 0
-			flag = r > 1.05 && r > 1 + s ? "  <-- above 1.05" : ""
-			printf "%-28s %10d%-2s %10d%-2s %7.3f %7.1f%%%s\n", op, o,
-				unit[op] == "bytes" ? " B" : "ns", u,
-				unit[op] == "bytes" ? " B" : "ns", r, 100 * s, flag
-			printf "%s,%s,%d,%d,%.4f,%.4f\n", op, unit[op], o, u, r, s > csv
-		}
-	}' "$raw" | tee "$out/table.txt"
+"$here/bench-table.sh" "$raw" "$out"
 
 if command -v gnuplot >/dev/null; then
 	"$here/bench-plot.sh" "$out" && note "plot: $out/bench.png"

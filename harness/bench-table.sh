@@ -1,0 +1,75 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# bench-table.sh RAW DIR: the table of harness/bench.sh from its raw
+# results (lines "impl pass operation median min max unit"), printed and
+# written to DIR/table.txt, with DIR/results.csv.
+#
+# Per operation: the median over the passes of each core's medians, the
+# ratio ours / original, and the spread, the larger of the two cores'
+# (max - min) / median over the passes.  A ratio above 1.05 that its
+# spread does not cover is marked with its ratio in each pass (one slow
+# pass, or all?) and, when the same run's syscall floor (floor_ioctl_vfs,
+# an ioctl the VFS answers without any dma-buf code) was itself slower on
+# our kernel, with that floor: the two kernels then differ by more than
+# their dma-buf cores.
+set -euo pipefail
+raw=$1 dir=$2
+mkdir -p "$dir"
+awk -v csv="$dir/results.csv" '
+	function median(s,    a, n, i, j, t) {
+		n = split(s, a, " ")
+		for (i = 2; i <= n; i++)
+			for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) {
+				t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+			}
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
+	function spread(s,    a, n, i, lo, hi, m) {
+		n = split(s, a, " "); lo = hi = a[1] + 0
+		for (i = 2; i <= n; i++) {
+			if (a[i] + 0 < lo) lo = a[i] + 0
+			if (a[i] + 0 > hi) hi = a[i] + 0
+		}
+		m = median(s)
+		return m > 0 ? (hi - lo) / m : 0
+	}
+	{
+		if (!($3 in seen)) { seen[$3] = 1; order[++nops] = $3 }
+		vals[$1 SUBSEP $3] = vals[$1 SUBSEP $3] " " $4
+		at[$1 SUBSEP $3 SUBSEP $2] = $4
+		if ($2 > npass) npass = $2
+		unit[$3] = $7
+	}
+	END {
+		fo = median(vals["ours" SUBSEP "floor_ioctl_vfs"])
+		fu = median(vals["upstream" SUBSEP "floor_ioctl_vfs"])
+		floor = fu > 0 ? fo / fu : 1
+		printf "%-26s %14s %14s %7s %8s\n", "operation", "ours", "original", "ratio", "spread"
+		print "operation,unit,ours_median,original_median,ratio,spread" > csv
+		above = 0
+		for (i = 1; i <= nops; i++) {
+			op = order[i]
+			if (!(("ours" SUBSEP op) in vals) || !(("upstream" SUBSEP op) in vals))
+				continue
+			o = median(vals["ours" SUBSEP op]); u = median(vals["upstream" SUBSEP op])
+			sp = spread(vals["ours" SUBSEP op]); su = spread(vals["upstream" SUBSEP op])
+			s = sp > su ? sp : su
+			r = u > 0 ? o / u : 0
+			mark = ""
+			if (r > 1.05 && r > 1 + s) {
+				above++
+				mark = "  <-- above 1.05; per pass:"
+				for (p = 1; p <= npass; p++)
+					if (("upstream" SUBSEP op SUBSEP p) in at && at["upstream" SUBSEP op SUBSEP p] > 0)
+						mark = sprintf("%s %.2f", mark,
+							at["ours" SUBSEP op SUBSEP p] / at["upstream" SUBSEP op SUBSEP p])
+				if (floor > 1.02)
+					mark = sprintf("%s; syscall floor %.3f", mark, floor)
+			}
+			u_ = unit[op] == "bytes" ? "B " : "ns"
+			printf "%-26s %12d%s %12d%s %7.3f %7.1f%%%s\n", op, o, u_, u, u_, r, 100 * s, mark
+			printf "%s,%s,%d,%d,%.4f,%.4f\n", op, unit[op], o, u, r, s > csv
+		}
+		printf "\n%d operations; %d above 1.05 beyond their spread; syscall floor ours/original %.3f\n",
+			nops, above, floor
+	}' "$raw" | tee "$dir/table.txt"
