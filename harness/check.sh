@@ -47,8 +47,8 @@ if [ "$IMPL" = ours ]; then
 		rc=0
 		(cd "$PROJ" && export PROJ KSRC WORK CACHE IMPL LOGDIR BUILD_X86 BUILD_UML KCC &&
 			bash "$g") >"$glog" 2>&1 || rc=$?
-		counts=$(grep -a -E '^([A-Za-z_-]+: )?[0-9]+ passed, [0-9]+ failed' "$glog" | tail -n1 |
-			sed -E 's/^[A-Za-z_-]+: //; s/ passed, / /; s/ failed(, ([0-9]+) skipped)?.*/ \2/' || true)
+		counts=$(grep -a -E '^([A-Za-z0-9_-]+: )?[0-9]+ passed, [0-9]+ failed' "$glog" | tail -n1 |
+			sed -E 's/^[A-Za-z0-9_-]+: //; s/ passed, / /; s/ failed(, ([0-9]+) skipped)?.*/ \2/' || true)
 		read -r p f s <<<"${counts:-}"
 		p=${p:-0} f=${f:-0} s=${s:-0}
 		if [ -z "$counts" ]; then
