@@ -52,14 +52,27 @@ static void dummy_note(struct dummy_exporter *d, enum dummy_op op,
 		       struct dma_buf *dmabuf, enum dma_data_direction dir)
 {
 	struct dummy_call *call = &d->calls[op];
+	bool resv_held = dmabuf_test_resv_held(dmabuf);
+	bool lock_held = dmabuf_test_lock_held(dmabuf);
 
+	/* importers on several CPUs may call in at once */
+	spin_lock(&d->lock);
 	call->count++;
 	call->stamp = dmabuf_test_tick(d->ctx);
-	call->resv_held = dmabuf_test_resv_held(dmabuf);
-	call->lock_held = dmabuf_test_lock_held(dmabuf);
+	call->resv_held = resv_held;
+	call->lock_held = lock_held;
 	call->dir = dir;
+	spin_unlock(&d->lock);
 	if (d->hook)
 		d->hook(d, op);
+}
+
+/* Pin, map and vmap balances, under the same lock as the call records. */
+static void dummy_balance(struct dummy_exporter *d, int *balance, int delta)
+{
+	spin_lock(&d->lock);
+	*balance += delta;
+	spin_unlock(&d->lock);
 }
 
 static int dummy_attach(struct dma_buf *dmabuf,
@@ -92,7 +105,7 @@ static int dummy_pin(struct dma_buf_attachment *attach)
 	d->last_attach = attach;
 	if (d->fail[DUMMY_PIN])
 		return d->fail[DUMMY_PIN];
-	d->pinned++;
+	dummy_balance(d, &d->pinned, 1);
 	return 0;
 }
 
@@ -102,7 +115,7 @@ static void dummy_unpin(struct dma_buf_attachment *attach)
 
 	dummy_note(d, DUMMY_UNPIN, attach->dmabuf, DMA_NONE);
 	d->last_attach = attach;
-	d->pinned--;
+	dummy_balance(d, &d->pinned, -1);
 }
 
 static struct sg_table *dummy_map(struct dma_buf_attachment *attach,
@@ -133,7 +146,7 @@ static struct sg_table *dummy_map(struct dma_buf_attachment *attach,
 
 	d->last_sgt = sgt;
 	d->map_page_link = sgt->sgl->page_link;
-	d->mapped++;
+	dummy_balance(d, &d->mapped, 1);
 	return sgt;
 }
 
@@ -146,7 +159,7 @@ static void dummy_unmap(struct dma_buf_attachment *attach,
 	d->last_attach = attach;
 	d->unmapped_sgt = sgt;
 	d->unmap_page_link = sgt->sgl->page_link;
-	d->mapped--;
+	dummy_balance(d, &d->mapped, -1);
 	sg_free_table(sgt);
 	kfree(sgt);
 }
@@ -212,7 +225,7 @@ static int dummy_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
 		iosys_map_set_vaddr_iomem(map, (void __iomem __force *)d->backing);
 	else
 		iosys_map_set_vaddr(map, d->backing);
-	d->vmapped++;
+	dummy_balance(d, &d->vmapped, 1);
 	return 0;
 }
 
@@ -222,7 +235,7 @@ static void dummy_vunmap(struct dma_buf *dmabuf, struct iosys_map *map)
 
 	dummy_note(d, DUMMY_VUNMAP, dmabuf, DMA_NONE);
 	d->vunmap_map = *map;
-	d->vmapped--;
+	dummy_balance(d, &d->vmapped, -1);
 }
 
 static void dummy_build_ops(struct dummy_exporter *d)
@@ -287,6 +300,7 @@ struct dummy_exporter *dummy_exporter_new(struct kunit *test,
 	d->test = test;
 	d->ctx = ctx;
 	kref_init(&d->ref);
+	spin_lock_init(&d->lock);
 	init_completion(&d->released);
 	d->fd = -1;
 	d->cfg = cfg ? *cfg : defaults;

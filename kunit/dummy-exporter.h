@@ -15,6 +15,7 @@
 #include <linux/completion.h>
 #include <linux/dma-buf.h>
 #include <linux/kref.h>
+#include <linux/spinlock.h>
 
 struct dmabuf_test;
 struct kunit;
@@ -91,6 +92,8 @@ struct dummy_exporter {
 	size_t size;
 	void *backing;
 
+	/* Guards calls[] and the balances below against concurrent callbacks. */
+	spinlock_t lock;
 	struct dummy_call calls[DUMMY_NR_OPS];
 	/* Error code the callback returns instead of doing its work. */
 	int fail[DUMMY_NR_OPS];

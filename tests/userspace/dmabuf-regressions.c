@@ -336,9 +336,14 @@ static void *walk(void *arg)
 			w->listed++;
 			snprintf(path, sizeof(path), SYSFS_BUFFERS "/%lu/size",
 				 strtoul(f[5], NULL, 10));
-			/* Gone since bufinfo was read is fine; listed, not. */
+			/*
+			 * Gone since bufinfo was read is fine: ENOENT once
+			 * the directory is removed, ENODEV when the removal
+			 * overtakes an open or read already under way
+			 * (kernfs deactivates the node first).
+			 */
 			if (read_text(path, val, sizeof(val)) < 0 &&
-			    errno != ENOENT)
+			    errno != ENOENT && errno != ENODEV)
 				w->unreadable++;
 		}
 	}
