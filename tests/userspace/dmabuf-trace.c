@@ -196,25 +196,26 @@ static int t_trace_event_races_close_beyond_upstream(void)
 {
 	long long end;
 	pthread_t th;
-	int base, n = 0;
+	int base, heap, n = 0;
 
 	NEED_HEAP();
 	NEED_EVENTS();
 	KT_OK(events_on(1));
+	/* the heap's own fd first, so that it lies below what the closer closes */
+	heap = open(HEAP_PATH, O_RDONLY | O_CLOEXEC);
+	KT_OK(heap);
 	base = lowest_free_fd();
 	KT_CHECK(pthread_create(&th, NULL, closer, &base) == 0, "pthread_create");
 	end = kt_now_ns() + 3000000000LL;
 	while (kt_now_ns() < end) {
 		struct dma_heap_allocation_data d = { .len = 4096, .fd_flags = O_RDWR };
-		static int heap = -1;
 
-		if (heap < 0)
-			heap = open(HEAP_PATH, O_RDONLY | O_CLOEXEC);
-		if (heap >= 0 && ioctl(heap, DMA_HEAP_IOCTL_ALLOC, &d) == 0)
+		if (ioctl(heap, DMA_HEAP_IOCTL_ALLOC, &d) == 0)
 			n++;
 	}
 	atomic_store(&stop, 1);
 	pthread_join(th, NULL);
+	close(heap);
 	KT_OK(events_on(0));
 	kt_diag("%d exports raced a close of their fd", n);
 	KT_CHECK(n > 0, "no export succeeded");
