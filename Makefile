@@ -1,31 +1,77 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# This file has two readers.  Inside a kernel tree it is the kbuild
-# Makefile of drivers/dma-buf (kbuild exports KERNELRELEASE); run directly
-# in the project checkout it drives the host-side harness in harness/.
+# The project's host-side targets; the work is done by the scripts in
+# harness/ (see README.md and harness/README.md).  What goes into a kernel
+# tree as drivers/dma-buf/Makefile is ./Kbuild: nothing of this file ships.
+#
+#   make demo                 build + boot the test kernel, share a dma-buf
+#   make check                every test; ends with "N passed, N failed"
+#   IMPL=ours|upstream        our core (default) or the tree's original one
+#   KDIR=/path/to/linux-6.1   use that tree instead of Debian's linux-source
+#   V=1                       show build output instead of logging it
 
-ifneq ($(KERNELRELEASE),)
+IMPL ?= ours
+KDIR ?=
+V ?= 0
+export IMPL KDIR V DMABUF_CACHE
 
-# The core is always built when drivers/dma-buf is entered, which happens
-# only for CONFIG_DMA_SHARED_BUFFER.
-obj-y := dma-buf.o dma-resv-glue.o
-obj-y += dma-fence.o dma-fence-array.o dma-fence-chain.o dma-fence-unwrap.o
-obj-y += dma-resv.o
+H := harness
 
-obj-$(CONFIG_DMABUF_SYSFS_STATS) += dma-buf-sysfs-stats.o
-obj-$(CONFIG_SYNC_FILE)		+= sync_file.o
-obj-$(CONFIG_SW_SYNC)		+= sw_sync.o sync_debug.o
-obj-$(CONFIG_UDMABUF)		+= udmabuf.o
-obj-$(CONFIG_DMABUF_HEAPS)	+= dma-heap.o heaps/
-obj-$(CONFIG_DMABUF_KUNIT_TEST)	+= kunit/
+.PHONY: help deps tree kunit vm-kernel initramfs vm-test demo check \
+	install format-patch clean distclean bench compile-users check-kcsan
 
-# The tree's in-kernel fence and reservation selftests.
-obj-$(CONFIG_DMABUF_SELFTESTS)	+= dmabuf_selftests.o
-dmabuf_selftests-y := selftest.o st-dma-fence.o st-dma-fence-chain.o \
-		      st-dma-fence-unwrap.o st-dma-resv.o
+help:
+	@sed -n 's/^#   //p' Makefile
+	@echo "targets: deps tree kunit vm-kernel vm-test demo check bench compile-users install format-patch clean"
 
-else
+deps:
+	@$(H)/deps.sh
 
-include harness/host.mk
+tree: deps
+	@$(H)/tree.sh
 
-endif
+kunit: tree
+	@$(H)/kunit-uml.sh
+
+vm-kernel: tree
+	@$(H)/vm-kernel.sh
+	@$(H)/initramfs.sh
+
+initramfs:
+	@$(H)/initramfs.sh
+
+vm-test: tree
+	@$(H)/vm-kernel.sh
+	@$(H)/vm-test.sh
+
+demo: tree
+	@$(H)/vm-kernel.sh
+	@$(H)/demo.sh
+
+check:
+	@$(H)/check.sh
+
+# The KUnit and concurrent userspace suites on a KCSAN kernel (not in make
+# check: a kernel of its own, about 20 minutes cold).
+check-kcsan: tree
+	@$(H)/check-kcsan.sh
+
+# Cost of CONFIG_DMABUF_SYSFS_STATS on our core and on the original.
+bench:
+	@$(H)/bench.sh
+
+# Every in-tree user of the dma-buf API that x86_64 builds, compiled
+# against this IMPL's header (also a gate of make check).
+compile-users: tree
+	@$(H)/compile-users.sh
+
+install:
+	@$(H)/install.sh
+
+format-patch:
+	@$(H)/format-patch.sh
+
+# Drops this IMPL's tree and build directories (keeps ccache and the
+# unpacked Debian tree).
+clean:
+	@$(H)/clean.sh

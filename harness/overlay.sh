@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # What the project puts into a kernel tree.  Source it (needs PROJ).
 #
-#   IMPL=ours:     Kconfig, Makefile, .kunitconfig, *.c, *.h -> drivers/dma-buf/
+#   IMPL=ours:     Kconfig, .kunitconfig, *.c, *.h -> drivers/dma-buf/
+#                  Kbuild -> drivers/dma-buf/Makefile (the project's own
+#                  Makefile is the host harness and never enters a tree)
 #                  kunit/ -> drivers/dma-buf/kunit/
 #                  include/linux/dma-buf.h, include/uapi/linux/dma-buf.h,
 #                  include/trace/events/dma_buf.h
@@ -15,9 +17,10 @@
 overlay_map() {
 	local impl=$1 origin=$2 gen=$3 f
 	if [ "$impl" = ours ]; then
-		for f in Kconfig Makefile .kunitconfig; do
+		for f in Kconfig .kunitconfig; do
 			[ -f "$PROJ/$f" ] && printf '%s\t%s\n' "$PROJ/$f" "drivers/dma-buf/$f"
 		done
+		printf '%s\t%s\n' "$PROJ/Kbuild" drivers/dma-buf/Makefile
 		for f in "$PROJ"/*.c "$PROJ"/*.h; do
 			[ -f "$f" ] && printf '%s\t%s\n' "$f" "drivers/dma-buf/$(basename "$f")"
 		done

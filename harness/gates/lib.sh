@@ -47,9 +47,8 @@ our_files() {
 		 include/trace/events/dma_buf.h; do
 		[ -f "$PROJ/$f" ] && OUR_HDRS+=("$f")
 	done
-	for f in Kconfig Makefile kunit/Makefile; do
-		[ -f "$PROJ/$f" ] && OUR_BUILD+=("drivers/dma-buf/$f")
-	done
+	OUR_BUILD=(drivers/dma-buf/Kconfig drivers/dma-buf/Makefile)
+	[ -f "$PROJ/kunit/Makefile" ] && OUR_BUILD+=(drivers/dma-buf/kunit/Makefile)
 	return 0
 }
 our_files
@@ -57,6 +56,7 @@ our_files
 # The project path of a tree path (for messages and the cleanroom split).
 proj_path() {
 	case "$1" in
+	drivers/dma-buf/Makefile) echo Kbuild ;;
 	drivers/dma-buf/*) echo "${1#drivers/dma-buf/}" ;;
 	*) echo "$1" ;;
 	esac
