@@ -16,6 +16,8 @@
 #include <linux/ww_mutex.h>
 
 #include "dummy-exporter.h"
+#include "dummy-importer.h"
+#include "test-fence.h"
 #include "test-util.h"
 
 bool dmabuf_test_resv_held(struct dma_buf *dmabuf)
@@ -271,6 +273,36 @@ static void dummy_build_ops(struct dummy_exporter *d)
 		ops->vunmap = dummy_vunmap;
 }
 
+/*
+ * The exporter's KUnit resource.  Nothing may keep the buffer alive: every
+ * fence of the case is signalled and every importer detached first, then
+ * the case's reference (if it still has it) is dropped, and the buffer
+ * must be released exactly once with nothing pinned or mapped.
+ */
+static void dummy_exporter_teardown(void *data)
+{
+	struct dummy_exporter *d = data;
+	struct kunit *test = d->test;
+
+	test_fences_signal_all(test);
+	dummy_importers_detach_all(test);
+	if (d->dmabuf && d->owns_ref)
+		dummy_put(d);
+	if (d->dmabuf) {
+		KUNIT_EXPECT_TRUE_MSG(test, dummy_wait_released(d),
+				      "buffer %s never released",
+				      d->cfg.exp_name ?: "");
+		KUNIT_EXPECT_EQ_MSG(test, dummy_calls(d, DUMMY_RELEASE), 1,
+				    "release must run exactly once");
+		KUNIT_EXPECT_EQ_MSG(test, d->pinned, 0, "pins leaked");
+		KUNIT_EXPECT_EQ_MSG(test, d->mapped, 0, "mappings leaked");
+		KUNIT_EXPECT_EQ_MSG(test, d->vmapped, 0,
+				    "kernel mappings leaked");
+	}
+	dmabuf_test_unlink(d->ctx, &d->node);
+	kref_put(&d->ref, dummy_free);
+}
+
 struct dummy_exporter *dummy_exporter_new(struct kunit *test,
 					  const struct dummy_config *cfg)
 {
@@ -308,7 +340,8 @@ struct dummy_exporter *dummy_exporter_new(struct kunit *test,
 	if (!d->cfg.flags && !d->cfg.keep_flags)
 		d->cfg.flags = O_RDWR;
 	dummy_build_ops(d);
-	list_add_tail(&d->node, &ctx->exporters);
+	dmabuf_test_link(ctx, &d->node, &ctx->exporters);
+	dmabuf_test_defer(test, dummy_exporter_teardown, d);
 	return d;
 }
 
@@ -395,30 +428,3 @@ bool dummy_released(struct dummy_exporter *d)
 	return completion_done(&d->released);
 }
 
-void dummy_exporters_cleanup(struct kunit *test)
-{
-	struct dmabuf_test *ctx = dmabuf_test(test);
-	struct dummy_exporter *d, *tmp;
-
-	list_for_each_entry(d, &ctx->exporters, node) {
-		if (d->dmabuf && d->owns_ref)
-			dummy_put(d);
-	}
-
-	list_for_each_entry_safe(d, tmp, &ctx->exporters, node) {
-		if (d->dmabuf) {
-			KUNIT_EXPECT_TRUE_MSG(test, dummy_wait_released(d),
-					      "buffer %s never released",
-					      d->cfg.exp_name ?: "");
-			KUNIT_EXPECT_EQ_MSG(test, dummy_calls(d, DUMMY_RELEASE), 1,
-					    "release must run exactly once");
-			KUNIT_EXPECT_EQ_MSG(test, d->pinned, 0, "pins leaked");
-			KUNIT_EXPECT_EQ_MSG(test, d->mapped, 0,
-					    "mappings leaked");
-			KUNIT_EXPECT_EQ_MSG(test, d->vmapped, 0,
-					    "kernel mappings leaked");
-		}
-		list_del(&d->node);
-		kref_put(&d->ref, dummy_free);
-	}
-}

@@ -154,9 +154,6 @@ static inline unsigned int dummy_calls(struct dummy_exporter *d,
 	return d->calls[op].count;
 }
 
-/* Cleanup from dmabuf_test_exit(). */
-void dummy_exporters_cleanup(struct kunit *test);
-
 /* Reservation lock / &dma_buf.lock held by the current task? */
 bool dmabuf_test_resv_held(struct dma_buf *dmabuf);
 bool dmabuf_test_lock_held(struct dma_buf *dmabuf);

@@ -28,20 +28,33 @@ const struct dma_buf_attach_ops dummy_importer_p2p_ops = {
 	.move_notify = dummy_move_notify,
 };
 
+/* The importer's KUnit resource: detach, forget, free. */
+static void dummy_importer_teardown(void *data)
+{
+	struct dummy_importer *imp = data;
+
+	dummy_importer_detach(imp);
+	dmabuf_test_unlink(imp->ctx, &imp->node);
+	kfree(imp);
+}
+
 struct dummy_importer *dummy_importer_new(struct kunit *test,
 					  enum dummy_importer_kind kind,
 					  unsigned int dev_idx)
 {
 	struct dmabuf_test *ctx = dmabuf_test(test);
 	struct dummy_importer *imp;
+	struct device *dev;
 
-	imp = kunit_kzalloc(test, sizeof(*imp), GFP_KERNEL);
+	dev = dmabuf_test_device(test, dev_idx);
+	imp = kzalloc(sizeof(*imp), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, imp);
 	imp->test = test;
 	imp->ctx = ctx;
 	imp->kind = kind;
-	imp->dev = dmabuf_test_device(test, dev_idx);
-	list_add_tail(&imp->node, &ctx->importers);
+	imp->dev = dev;
+	dmabuf_test_link(ctx, &imp->node, &ctx->importers);
+	dmabuf_test_defer(test, dummy_importer_teardown, imp);
 	return imp;
 }
 
@@ -90,7 +103,7 @@ void dummy_importer_detach(struct dummy_importer *imp)
 	imp->attach = NULL;
 }
 
-void dummy_importers_cleanup(struct kunit *test)
+void dummy_importers_detach_all(struct kunit *test)
 {
 	struct dmabuf_test *ctx = dmabuf_test(test);
 	struct dummy_importer *imp;
@@ -98,5 +111,4 @@ void dummy_importers_cleanup(struct kunit *test)
 	/* Newest first, like a driver tearing down in reverse order. */
 	list_for_each_entry_reverse(imp, &ctx->importers, node)
 		dummy_importer_detach(imp);
-	INIT_LIST_HEAD(&ctx->importers);
 }

@@ -49,7 +49,11 @@ struct dummy_importer *dummy_import(struct kunit *test, struct dma_buf *dmabuf,
 				    unsigned int dev_idx);
 void dummy_importer_detach(struct dummy_importer *imp);
 
-/* Cleanup from dmabuf_test_exit(). */
-void dummy_importers_cleanup(struct kunit *test);
+/*
+ * Detach every importer of the case (before a buffer is dropped at the end
+ * of the case).  Each importer is also detached and freed by its own KUnit
+ * resource.
+ */
+void dummy_importers_detach_all(struct kunit *test);
 
 #endif /* DMA_BUF_KUNIT_DUMMY_IMPORTER_H */

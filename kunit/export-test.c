@@ -365,60 +365,41 @@ static void export_file_is_private_to_buffer(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, file_count(a->dmabuf->file), 1L);
 }
 
-#ifdef CONFIG_MODULES
-static struct module *fake_module(struct kunit *test, enum module_state state)
-{
-	struct module *mod = kunit_kzalloc(test, sizeof(*mod), GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, mod);
-	mod->state = state;
-	strscpy(mod->name, "dma_buf_kunit_fake", sizeof(mod->name));
-#ifdef CONFIG_MODULE_UNLOAD
-	/* The base reference a loaded module carries. */
-	atomic_set(&mod->refcnt, 1);
-#endif
-	return mod;
-}
-#endif
-
 static void export_takes_module_reference(struct kunit *test)
 {
-#ifdef CONFIG_MODULE_UNLOAD
-	struct module *mod = fake_module(test, MODULE_STATE_LIVE);
-	struct dummy_config cfg = { .set_owner = true, .owner = mod };
-	struct dummy_exporter *d = dummy_export(test, &cfg);
+	struct dummy_config cfg = { .set_owner = true };
+	struct dummy_exporter *d;
+	struct module *mod;
 	unsigned long timeout;
 
+	dmabuf_test_need_module_unload(test);
+	mod = dmabuf_test_fake_module(test, DMABUF_TEST_MODULE_LIVE);
+	cfg.owner = mod;
+	d = dummy_export(test, &cfg);
+
 	KUNIT_EXPECT_PTR_EQ(test, d->dmabuf->owner, mod);
-	KUNIT_EXPECT_EQ(test, module_refcount(mod), 1);
+	KUNIT_EXPECT_EQ(test, dmabuf_test_module_refs(mod), 1);
 
 	dummy_put(d);
 	KUNIT_ASSERT_TRUE(test, dummy_wait_released(d));
 	/* The reference goes after ops->release returned. */
 	timeout = jiffies + DMABUF_TEST_RELEASE_TIMEOUT * HZ;
-	while (module_refcount(mod) && time_before(jiffies, timeout))
+	while (dmabuf_test_module_refs(mod) && time_before(jiffies, timeout))
 		usleep_range(1000, 2000);
-	KUNIT_EXPECT_EQ(test, module_refcount(mod), 0);
-#else
-	kunit_skip(test, "needs CONFIG_MODULE_UNLOAD");
-#endif
+	KUNIT_EXPECT_EQ(test, dmabuf_test_module_refs(mod), 0);
 }
 
 static void export_dying_module_enoent(struct kunit *test)
 {
-#ifdef CONFIG_MODULES
-	struct module *mod = fake_module(test, MODULE_STATE_GOING);
-	struct dummy_config cfg = { .set_owner = true, .owner = mod };
-	struct dummy_exporter *d = dummy_exporter_new(test, &cfg);
+	struct dummy_config cfg = { .set_owner = true };
+	struct dummy_exporter *d;
+
+	cfg.owner = dmabuf_test_fake_module(test, DMABUF_TEST_MODULE_GOING);
+	d = dummy_exporter_new(test, &cfg);
 
 	KUNIT_EXPECT_EQ(test, dummy_exporter_export(d), -ENOENT);
 	KUNIT_EXPECT_EQ(test, dummy_calls(d, DUMMY_RELEASE), 0U);
-#ifdef CONFIG_MODULE_UNLOAD
-	KUNIT_EXPECT_EQ(test, module_refcount(mod), 0);
-#endif
-#else
-	kunit_skip(test, "needs CONFIG_MODULES");
-#endif
+	KUNIT_EXPECT_EQ(test, dmabuf_test_module_refs(cfg.owner), 0);
 }
 
 static void get_dma_buf_takes_reference(struct kunit *test)

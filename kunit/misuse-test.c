@@ -76,24 +76,14 @@ static void export_invalid_ops_einval(struct kunit *test)
 
 static void export_refused_takes_no_module_reference(struct kunit *test)
 {
-#ifdef CONFIG_MODULE_UNLOAD
 	struct dummy_config cfg = { .omit = DUMMY_OP(RELEASE), .set_owner = true };
 	struct dummy_exporter *d;
-	struct module *mod;
 
-	mod = kunit_kzalloc(test, sizeof(*mod), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, mod);
-	mod->state = MODULE_STATE_LIVE;
-	strscpy(mod->name, "dma_buf_kunit_fake", sizeof(mod->name));
-	atomic_set(&mod->refcnt, 1);
-	cfg.owner = mod;
-
+	dmabuf_test_need_module_unload(test);
+	cfg.owner = dmabuf_test_fake_module(test, DMABUF_TEST_MODULE_LIVE);
 	d = dummy_exporter_new(test, &cfg);
 	KUNIT_EXPECT_EQ(test, dummy_exporter_export(d), -EINVAL);
-	KUNIT_EXPECT_EQ(test, module_refcount(mod), 0);
-#else
-	kunit_skip(test, "needs CONFIG_MODULE_UNLOAD");
-#endif
+	KUNIT_EXPECT_EQ(test, dmabuf_test_module_refs(cfg.owner), 0);
 }
 
 static const struct dma_buf_attach_ops no_move_notify_ops = {

@@ -40,6 +40,16 @@ static const struct dma_fence_ops test_fence_ops = {
 	.wait = test_fence_wait,
 };
 
+/* The fence's KUnit resource: signal it, drop the case's reference. */
+static void test_fence_teardown(void *data)
+{
+	struct test_fence *f = data;
+
+	test_fence_signal(f);
+	dmabuf_test_unlink(f->ctx, &f->node);
+	dma_fence_put(&f->base);
+}
+
 struct test_fence *test_fence_new(struct kunit *test)
 {
 	struct dmabuf_test *ctx = dmabuf_test(test);
@@ -50,8 +60,10 @@ struct test_fence *test_fence_new(struct kunit *test)
 	spin_lock_init(&f->lock);
 	f->ctx = ctx;
 	dma_fence_init(&f->base, &test_fence_ops, &f->lock,
-		       dma_fence_context_alloc(1), ++ctx->next_seqno);
-	list_add_tail(&f->node, &ctx->fences);
+		       dma_fence_context_alloc(1),
+		       atomic64_inc_return(&ctx->next_seqno));
+	dmabuf_test_link(ctx, &f->node, &ctx->fences);
+	dmabuf_test_defer(test, test_fence_teardown, f);
 	return f;
 }
 
@@ -87,17 +99,7 @@ void test_fences_signal_all(struct kunit *test)
 	struct dmabuf_test *ctx = dmabuf_test(test);
 	struct test_fence *f;
 
+	/* Signalling may run callbacks: not under ctx->lock. */
 	list_for_each_entry(f, &ctx->fences, node)
 		test_fence_signal(f);
-}
-
-void test_fences_cleanup(struct kunit *test)
-{
-	struct dmabuf_test *ctx = dmabuf_test(test);
-	struct test_fence *f, *tmp;
-
-	list_for_each_entry_safe(f, tmp, &ctx->fences, node) {
-		list_del(&f->node);
-		dma_fence_put(&f->base);
-	}
 }

@@ -46,9 +46,11 @@ void test_fence_add(struct kunit *test, struct dma_resv *resv,
 struct test_fence *test_fence_add_new(struct kunit *test, struct dma_resv *resv,
 				      enum dma_resv_usage usage);
 
-/* Cleanup from dmabuf_test_exit(): signal everything. */
+/*
+ * Signal every fence the case still has (before a buffer is dropped at the
+ * end of the case, so that no fence callback keeps it alive).  Each fence
+ * is also signalled and put by its own KUnit resource.
+ */
 void test_fences_signal_all(struct kunit *test);
-/* Cleanup from dmabuf_test_exit(): drop the case's references. */
-void test_fences_cleanup(struct kunit *test);
 
 #endif /* DMA_BUF_KUNIT_TEST_FENCE_H */

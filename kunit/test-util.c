@@ -37,11 +37,14 @@ int dmabuf_test_init(struct kunit *test)
 {
 	struct dmabuf_test *ctx;
 
+	/* The first resource of the case, so the last one to go. */
 	ctx = kunit_kzalloc(test, sizeof(*ctx), GFP_KERNEL);
 	if (!ctx)
 		return -ENOMEM;
 	ctx->test = test;
 	atomic_set(&ctx->clock, 0);
+	atomic64_set(&ctx->next_seqno, 0);
+	spin_lock_init(&ctx->lock);
 	INIT_LIST_HEAD(&ctx->exporters);
 	INIT_LIST_HEAD(&ctx->importers);
 	INIT_LIST_HEAD(&ctx->fences);
@@ -50,74 +53,42 @@ int dmabuf_test_init(struct kunit *test)
 	return 0;
 }
 
-static void dmabuf_test_teardown(struct kunit *test)
-{
-	struct dmabuf_test *ctx = dmabuf_test(test);
-	unsigned int i;
-
-	/*
-	 * Order matters: undo steps first (they unhook waiters and close
-	 * descriptors), then let every fence signal so that no callback keeps
-	 * a buffer alive, then detach and drop the buffers and check that each
-	 * one was released exactly once and left nothing pinned or mapped.
-	 */
-	while (ctx->nr_undo) {
-		struct dmabuf_test_undo *u = &ctx->undo[--ctx->nr_undo];
-
-		u->fn(u->data);
-	}
-	test_fences_signal_all(test);
-	dummy_importers_cleanup(test);
-	dummy_exporters_cleanup(test);
-	test_fences_cleanup(test);
-
-	for (i = 0; i < DMABUF_TEST_MAX_DEVS; i++) {
-		if (ctx->devs[i])
-			root_device_unregister(ctx->devs[i]);
-	}
-}
-
-struct dmabuf_test_teardown_work {
+struct dmabuf_test_cleanup_work {
 	struct kunit *test;
 	struct completion done;
 };
 
-static int dmabuf_test_teardown_thread(void *data)
+static int dmabuf_test_cleanup_thread(void *data)
 {
-	struct dmabuf_test_teardown_work *w = data;
+	struct dmabuf_test_cleanup_work *w = data;
 
-	dmabuf_test_teardown(w->test);
+	kunit_cleanup(w->test);
 	complete(&w->done);
 	return 0;
 }
 
 void dmabuf_test_exit(struct kunit *test)
 {
-	struct dmabuf_test_teardown_work w = { .test = test };
+	struct dmabuf_test_cleanup_work w = { .test = test };
 	struct task_struct *task;
 
-	if (!test->priv)
-		return;
 	/*
-	 * Normally .exit runs in the case's own kernel thread.  When a case
-	 * stops early (failed assertion, skip) KUnit calls .exit from the
-	 * thread that runs the suites instead, which has another fd table
-	 * and whose final fput()s wait for a return to user space.  Tear
-	 * down from a fresh kernel thread then: kernel threads share the fd
-	 * table the case used, and their fput()s can be flushed.
+	 * Normally .exit runs in the case's own kernel thread, and KUnit
+	 * releases the case's resources right after it, there.  When a case
+	 * stops early (failed assertion, skip) KUnit runs .exit and the
+	 * release from the thread that runs the suites instead, which has
+	 * another fd table and whose final fput()s wait for a return to user
+	 * space.  Release them from a fresh kernel thread then: kernel
+	 * threads share the fd table the case used, and their fput()s can be
+	 * flushed.  KUnit finds nothing left to release afterwards.
 	 */
-	if (current->flags & PF_KTHREAD) {
-		dmabuf_test_teardown(test);
+	if (current->flags & PF_KTHREAD)
 		return;
-	}
 	init_completion(&w.done);
-	task = kthread_run(dmabuf_test_teardown_thread, &w,
+	task = kthread_run(dmabuf_test_cleanup_thread, &w,
 			   "dma_buf_kunit_exit");
-	if (IS_ERR(task)) {
-		dmabuf_test_teardown(test);
-		return;
-	}
-	wait_for_completion(&w.done);
+	if (!IS_ERR(task))
+		wait_for_completion(&w.done);
 }
 
 unsigned int dmabuf_test_tick(struct dmabuf_test *ctx)
@@ -125,35 +96,93 @@ unsigned int dmabuf_test_tick(struct dmabuf_test *ctx)
 	return atomic_inc_return(&ctx->clock);
 }
 
+void dmabuf_test_link(struct dmabuf_test *ctx, struct list_head *node,
+		      struct list_head *list)
+{
+	spin_lock(&ctx->lock);
+	list_add_tail(node, list);
+	spin_unlock(&ctx->lock);
+}
+
+void dmabuf_test_unlink(struct dmabuf_test *ctx, struct list_head *node)
+{
+	spin_lock(&ctx->lock);
+	list_del(node);
+	spin_unlock(&ctx->lock);
+}
+
+/* A deferred step: the data of its KUnit resource. */
+struct dmabuf_test_step {
+	void (*fn)(void *data);
+	void *data;
+};
+
+static int dmabuf_test_step_init(struct kunit_resource *res, void *context)
+{
+	res->data = context;
+	return 0;
+}
+
+static void dmabuf_test_step_free(struct kunit_resource *res)
+{
+	struct dmabuf_test_step *step = res->data;
+
+	step->fn(step->data);
+	kfree(step);
+}
+
 void dmabuf_test_defer(struct kunit *test, void (*fn)(void *data), void *data)
 {
-	struct dmabuf_test *ctx = dmabuf_test(test);
+	struct dmabuf_test_step *step;
 
-	if (ctx->nr_undo == DMABUF_TEST_MAX_UNDO) {
-		fn(data);
-		KUNIT_FAIL(test, "too many clean-up steps");
-		return;
+	step = kmalloc(sizeof(*step), GFP_KERNEL);
+	if (step) {
+		step->fn = fn;
+		step->data = data;
+		if (kunit_alloc_resource(test, dmabuf_test_step_init,
+					 dmabuf_test_step_free, GFP_KERNEL,
+					 step))
+			return;
+		kfree(step);
 	}
-	ctx->undo[ctx->nr_undo].fn = fn;
-	ctx->undo[ctx->nr_undo].data = data;
-	ctx->nr_undo++;
+	fn(data);
+	KUNIT_FAIL(test, "no memory for a clean-up step");
+}
+
+/* The step @match_data describes: this function on this data. */
+static bool dmabuf_test_step_match(struct kunit *test,
+				   struct kunit_resource *res,
+				   void *match_data)
+{
+	const struct dmabuf_test_step *want = match_data;
+	const struct dmabuf_test_step *step = res->data;
+
+	return res->free == dmabuf_test_step_free &&
+	       step->fn == want->fn && step->data == want->data;
+}
+
+/* Run the resource's step now: unlink it, then drop find's reference. */
+static void dmabuf_test_step_run(struct kunit *test,
+				 struct kunit_resource *res)
+{
+	kunit_remove_resource(test, res);
+	kunit_put_resource(res);
 }
 
 void dmabuf_test_run_deferred(struct kunit *test, void (*fn)(void *data),
 			      void *data)
 {
-	struct dmabuf_test *ctx = dmabuf_test(test);
-	unsigned int i;
+	struct dmabuf_test_step want = { .fn = fn, .data = data };
+	struct kunit_resource *res;
 
-	for (i = ctx->nr_undo; i-- > 0;) {
-		if (ctx->undo[i].fn != fn || ctx->undo[i].data != data)
-			continue;
-		memmove(&ctx->undo[i], &ctx->undo[i + 1],
-			(ctx->nr_undo - i - 1) * sizeof(ctx->undo[0]));
-		ctx->nr_undo--;
-		fn(data);
-		return;
-	}
+	res = kunit_find_resource(test, dmabuf_test_step_match, &want);
+	if (res)
+		dmabuf_test_step_run(test, res);
+}
+
+static void dmabuf_test_unregister_device(void *data)
+{
+	root_device_unregister(data);
 }
 
 struct device *dmabuf_test_device(struct kunit *test, unsigned int idx)
@@ -175,6 +204,7 @@ struct device *dmabuf_test_device(struct kunit *test, unsigned int idx)
 	dev = __root_device_register(name, NULL);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
 	ctx->devs[idx] = dev;
+	dmabuf_test_defer(test, dmabuf_test_unregister_device, dev);
 	return dev;
 }
 
@@ -208,21 +238,29 @@ int dmabuf_test_track_fd(struct kunit *test, int fd)
 	return fd;
 }
 
+/* The deferred close of descriptor *@match_data. */
+static bool dmabuf_test_fd_match(struct kunit *test,
+				 struct kunit_resource *res, void *match_data)
+{
+	const struct dmabuf_test_step *step = res->data;
+	const struct dmabuf_test_fd *tfd;
+
+	if (res->free != dmabuf_test_step_free ||
+	    step->fn != dmabuf_test_fd_undo)
+		return false;
+	tfd = step->data;
+	return tfd->fd == *(int *)match_data;
+}
+
 int dmabuf_test_close_fd(struct kunit *test, int fd)
 {
-	struct dmabuf_test *ctx = dmabuf_test(test);
-	unsigned int i;
+	struct kunit_resource *res;
 
-	for (i = 0; i < ctx->nr_undo; i++) {
-		struct dmabuf_test_fd *tfd = ctx->undo[i].data;
-
-		if (ctx->undo[i].fn == dmabuf_test_fd_undo && tfd->fd == fd) {
-			dmabuf_test_run_deferred(test, dmabuf_test_fd_undo,
-						 tfd);
-			return 0;
-		}
-	}
-	return close_fd(fd);
+	res = kunit_find_resource(test, dmabuf_test_fd_match, &fd);
+	if (!res)
+		return close_fd(fd);
+	dmabuf_test_step_run(test, res);
+	return 0;
 }
 
 bool dmabuf_test_fd_cloexec(int fd)
@@ -457,6 +495,41 @@ char *dmabuf_test_printf(struct kunit *test, const char *fmt, ...)
 	kfree(tmp);
 	KUNIT_ASSERT_NOT_NULL(test, out);
 	return out;
+}
+
+struct module *dmabuf_test_fake_module(struct kunit *test,
+				       enum dmabuf_test_module state)
+{
+#ifdef CONFIG_MODULES
+	struct module *mod = kunit_kzalloc(test, sizeof(*mod), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, mod);
+	mod->state = state == DMABUF_TEST_MODULE_GOING ? MODULE_STATE_GOING :
+							 MODULE_STATE_LIVE;
+	strscpy(mod->name, "dma_buf_kunit_fake", sizeof(mod->name));
+#ifdef CONFIG_MODULE_UNLOAD
+	atomic_set(&mod->refcnt, 1);
+#endif
+	return mod;
+#else
+	kunit_skip(test, "needs CONFIG_MODULES");
+	return NULL;
+#endif
+}
+
+int dmabuf_test_module_refs(struct module *mod)
+{
+#ifdef CONFIG_MODULE_UNLOAD
+	return module_refcount(mod);
+#else
+	return 0;
+#endif
+}
+
+void dmabuf_test_need_module_unload(struct kunit *test)
+{
+	if (!IS_ENABLED(CONFIG_MODULE_UNLOAD))
+		kunit_skip(test, "needs CONFIG_MODULE_UNLOAD");
 }
 
 void dmabuf_test_flush_fput(void)

@@ -3,10 +3,11 @@
  * Per-case context shared by the dma-buf KUnit suites.
  *
  * Every suite uses dmabuf_test_init() and dmabuf_test_exit() as its .init
- * and .exit.  The context lives in test->priv and remembers everything a
- * case created (exporters, importers, fences, file descriptors, mounts,
- * devices) so that .exit can tear it down in a safe order even when the
- * case stopped half way, and can check that nothing leaked.
+ * and .exit.  The context lives in test->priv.  Everything a case creates
+ * (exporters, importers, fences, file descriptors, mounts, devices) is a
+ * KUnit resource, so KUnit tears it down newest first when the case ends,
+ * even when it stopped half way; an exporter's teardown checks that its
+ * buffer was released exactly once with nothing pinned or mapped.
  */
 #ifndef DMA_BUF_KUNIT_TEST_UTIL_H
 #define DMA_BUF_KUNIT_TEST_UTIL_H
@@ -14,38 +15,33 @@
 #include <linux/atomic.h>
 #include <linux/compiler_attributes.h>
 #include <linux/list.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 
 struct device;
 struct dma_buf;
 struct files_struct;
 struct kunit;
+struct module;
 struct vfsmount;
 struct vm_area_struct;
 
 #define DMABUF_TEST_MAX_DEVS	3
-#define DMABUF_TEST_MAX_UNDO	64
 
 /* Seconds a case waits for a buffer release that is expected to happen. */
 #define DMABUF_TEST_RELEASE_TIMEOUT	5
-
-struct dmabuf_test_undo {
-	void (*fn)(void *data);
-	void *data;
-};
 
 struct dmabuf_test {
 	struct kunit *test;
 	/* Orders the events recorded by exporters, importers and fences. */
 	atomic_t clock;
-	u64 next_seqno;
+	atomic64_t next_seqno;
 	struct device *devs[DMABUF_TEST_MAX_DEVS];
+	/* Guards the three lists (cases may create objects from threads). */
+	spinlock_t lock;
 	struct list_head exporters;
 	struct list_head importers;
 	struct list_head fences;
-	/* Clean-up steps registered by the case, run last-in first-out. */
-	struct dmabuf_test_undo undo[DMABUF_TEST_MAX_UNDO];
-	unsigned int nr_undo;
 	/* Pseudo filesystems mounted for the case, by type name. */
 	struct {
 		const char *type;
@@ -65,11 +61,20 @@ void dmabuf_test_exit(struct kunit *test);
 
 unsigned int dmabuf_test_tick(struct dmabuf_test *ctx);
 
-/* Run @fn(@data) when the case ends (before buffers are dropped). */
+/*
+ * Run @fn(@data) when the case ends, as a KUnit resource: newest first,
+ * so before whatever existed when it was registered is torn down.  If no
+ * resource can be allocated, runs @fn(@data) at once and fails the case.
+ */
 void dmabuf_test_defer(struct kunit *test, void (*fn)(void *data), void *data);
 /* Run a deferred step now instead of at the end; no-op if not registered. */
 void dmabuf_test_run_deferred(struct kunit *test, void (*fn)(void *data),
 			      void *data);
+
+/* Add @node to / remove it from one of @ctx's lists, under @ctx->lock. */
+void dmabuf_test_link(struct dmabuf_test *ctx, struct list_head *node,
+		      struct list_head *list);
+void dmabuf_test_unlink(struct dmabuf_test *ctx, struct list_head *node);
 
 /* A registered root device "dma_buf_kunit.<idx>", made on first use. */
 struct device *dmabuf_test_device(struct kunit *test, unsigned int idx);
@@ -109,6 +114,23 @@ char *dmabuf_test_printf(struct kunit *test, const char *fmt, ...);
  * loads the suites with beyond_upstream=0, which skips them.
  */
 void dmabuf_test_need_beyond_upstream(struct kunit *test, const char *why);
+
+/*
+ * A test-managed stand-in for a module (live, or going away), with the base
+ * reference a loaded module has, for exp_info.owner; skips the case
+ * without CONFIG_MODULES.
+ */
+enum dmabuf_test_module {
+	DMABUF_TEST_MODULE_LIVE,
+	DMABUF_TEST_MODULE_GOING,
+};
+
+struct module *dmabuf_test_fake_module(struct kunit *test,
+				       enum dmabuf_test_module state);
+/* module_refcount(@mod); 0 without CONFIG_MODULE_UNLOAD, which counts none. */
+int dmabuf_test_module_refs(struct module *mod);
+/* Skip the case unless the kernel counts module references. */
+void dmabuf_test_need_module_unload(struct kunit *test);
 
 /* Let pending final fput()s of kernel threads run now. */
 void dmabuf_test_flush_fput(void);
