@@ -9,7 +9,10 @@
 # dma-buf core gives (tests/vm/expected/v4l2-compliance.txt, recorded with
 # IMPL=upstream); known failures of the original are named there and show
 # up here as "ok ... # known failure".  A test missing from either side, or
-# a changed total, fails.  A "# observed" block lists this run's results so
+# a changed total, fails.  A run that differs is run once more and only
+# that second run counts (vivid's request tests race its threads, which TCG
+# on a busy host starves now and then); the case "<run>/rerun" says so when
+# the rerun matched.  A "# observed" block lists this run's results so
 # the expectation file can be regenerated (tests/vm/expected/record.sh).
 . /tests/clients/vivid-lib.sh
 expected=/tests/expected/v4l2-compliance.txt
@@ -28,11 +31,14 @@ pass vivid_loaded
 echo "# $(v4l2-compliance --version 2>&1 | head -n1); vivid $VIVID_ARGS; $frames frames"
 
 : >/tmp/v4l2c.obs
-for run in vmalloc-imports-dma-contig dma-contig-imports-dma-contig; do
-	case $run in
-	vmalloc-*) dev=$VID0 exp=$VID1 ;;
-	*) dev=$VID1 exp=$VID2 ;;
-	esac
+# (the first line is a sentinel, so that awk sees a non-empty first file)
+{ echo "sentinel|-|-"; grep -v '^#' $expected 2>/dev/null | grep -v '^[ \t]*$'; } >/tmp/v4l2c.exp
+
+# observe RUN DEV EXP: run v4l2-compliance once, its verdicts to
+# /tmp/v4l2c.RUN.obs as "<run>|<section>/<test>|<verdict>" (OK, FAIL or
+# NOTSUPP; a repeated key gets "#2", "#3", ...).
+observe() {
+	run=$1 dev=$2 exp=$3
 	vivid_calm $dev && vivid_calm $exp || echo "# v4l2-ctl could not set 320x180 at 10 frames/s"
 	t0=$(date +%s)
 	v4l2-compliance -d $dev -e $exp -s $frames >/tmp/v4l2c.$run.out 2>&1
@@ -40,8 +46,6 @@ for run in vmalloc-imports-dma-contig dma-contig-imports-dma-contig; do
 	t1=$(date +%s)
 	echo "# run $run: v4l2-compliance -d $dev -e $exp -s $frames: exit $rc in $((t1 - t0))s"
 	sed 's/^/#   /' /tmp/v4l2c.$run.out
-	# "<run>|<section>/<test>|<verdict>", verdict OK, FAIL or NOTSUPP;
-	# a repeated key gets "#2", "#3", ...
 	awk -v run=$run '
 		{ sub(/.*\r/, "") }	# progress output ends in carriage returns
 		/^[A-Za-z].*:[ \t]*$/ { sec = $0; sub(/:[ \t]*$/, "", sec); next }
@@ -60,7 +64,34 @@ for run in vmalloc-imports-dma-contig dma-contig-imports-dma-contig; do
 		}
 		# warnings are timing-dependent diagnostics: not compared
 		/^Total for / { t = $0; sub(/, Warnings: [0-9]+/, "", t); print run "|TOTAL|" t }
-	' /tmp/v4l2c.$run.out >>/tmp/v4l2c.obs
+	' /tmp/v4l2c.$run.out >/tmp/v4l2c.$run.obs
+}
+
+# differing RUN: the keys of RUN whose verdict is not the expected one.
+differing() {
+	awk -F'|' 'FNR == NR { want[$1 "|" $2] = $3; next }
+		   want[$1 "|" $2] != $3 { print $2 }' /tmp/v4l2c.exp /tmp/v4l2c.$1.obs
+}
+
+for run in vmalloc-imports-dma-contig dma-contig-imports-dma-contig; do
+	case $run in
+	vmalloc-*) dev=$VID0 exp=$VID1 ;;
+	*) dev=$VID1 exp=$VID2 ;;
+	esac
+	observe $run $dev $exp
+	# vivid's request and streaming tests race its kernel threads, which
+	# TCG on a busy host can starve: a run that differs from the original
+	# core's verdicts gets one more try, and only the second one counts.
+	# The flake is named; a real difference shows up in both.
+	if [ -n "$(differing $run)" ]; then
+		echo "# run $run differs from the original core in: $(differing $run | tr '\n' ';')"
+		echo "# rerunning it once"
+		observe $run $dev $exp
+		if [ -z "$(differing $run)" ]; then
+			pass "$run/rerun" "the first run differed, the rerun matches the original core"
+		fi
+	fi
+	cat /tmp/v4l2c.$run.obs >>/tmp/v4l2c.obs
 	grep -q "^$run|TOTAL|" /tmp/v4l2c.obs || fail "$run/completed" "no 'Total for' line (exit $rc)"
 	# the dma-buf streaming tests must have run
 	if grep "^$run|" /tmp/v4l2c.obs | grep -q 'DMABUF.*|OK$'; then
@@ -72,8 +103,6 @@ done
 
 echo "# observed (expected-file lines):"
 sed 's/^/# observed /' /tmp/v4l2c.obs
-# (the first line is a sentinel, so that awk sees a non-empty first file)
-{ echo "sentinel|-|-"; grep -v '^#' $expected 2>/dev/null | grep -v '^[ \t]*$'; } >/tmp/v4l2c.exp
 
 # Compare both ways: everything observed against the expectation, then
 # what the expectation has that did not show up.
