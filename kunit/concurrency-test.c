@@ -254,7 +254,6 @@ static int release_worker(struct worker *w)
 {
 	struct dummy_exporter *d;
 	unsigned int i;
-	int fd;
 
 	for (i = 0; i < w->loops && !atomic_read(&w->errors); i++) {
 		d = dummy_exporter_new(w->test, NULL);
@@ -262,12 +261,7 @@ static int release_worker(struct worker *w)
 			atomic_inc(&w->errors);
 			break;
 		}
-		fd = dummy_fd(d, O_CLOEXEC);
-		if (fd < 0) {
-			atomic_inc(&w->errors);
-			break;
-		}
-		dummy_close_fd(d);
+		dummy_put(d);
 		if (!dummy_wait_released(d))
 			atomic_inc(&w->errors);
 	}

@@ -334,7 +334,6 @@ struct dummy_exporter *dummy_exporter_new(struct kunit *test,
 	kref_init(&d->ref);
 	spin_lock_init(&d->lock);
 	init_completion(&d->released);
-	d->fd = -1;
 	d->cfg = cfg ? *cfg : defaults;
 	d->size = size;
 	if (!d->cfg.flags && !d->cfg.keep_flags)
@@ -391,28 +390,6 @@ void dummy_put(struct dummy_exporter *d)
 			      "the test holds no reference to put");
 	d->owns_ref = false;
 	dma_buf_put(d->dmabuf);
-}
-
-int dummy_fd(struct dummy_exporter *d, int flags)
-{
-	int fd = dma_buf_fd(d->dmabuf, flags);
-
-	if (fd >= 0) {
-		/* The descriptor now owns the export reference. */
-		d->owns_ref = false;
-		d->fd = dmabuf_test_track_fd(d->test, fd);
-	}
-	return fd;
-}
-
-int dummy_close_fd(struct dummy_exporter *d)
-{
-	int fd = d->fd;
-
-	if (fd < 0)
-		return -EBADF;
-	d->fd = -1;
-	return dmabuf_test_close_fd(d->test, fd);
 }
 
 bool dummy_wait_released(struct dummy_exporter *d)

@@ -125,8 +125,6 @@ struct dummy_exporter {
 
 	/* The test still holds the reference dma_buf_export() gave it. */
 	bool owns_ref;
-	/* Descriptor made by dummy_fd(), -1 if none or closed. */
-	int fd;
 	struct completion released;
 };
 
@@ -139,10 +137,6 @@ struct dummy_exporter *dummy_export(struct kunit *test,
 
 /* Drop the test's own reference to the buffer. */
 void dummy_put(struct dummy_exporter *d);
-/* Hand the test's reference to a new fd (dma_buf_fd()), tracked for close. */
-int dummy_fd(struct dummy_exporter *d, int flags);
-/* Close the descriptor dummy_fd() made. */
-int dummy_close_fd(struct dummy_exporter *d);
 /* Wait (bounded) for ops->release; true once it ran. */
 bool dummy_wait_released(struct dummy_exporter *d);
 /* Whether ops->release ran, after letting pending final fput()s run. */

@@ -45,17 +45,16 @@ static char *entry_path(struct kunit *test, struct dummy_exporter *d,
 }
 
 /*
- * A buffer as a userspace reader of the statistics meets it: exported,
- * given a descriptor, and its inode number learned with fstat() (the
- * number names the entry, so a reader has to learn it somehow first).
+ * A buffer as a userspace reader of the statistics meets it: exported and
+ * its inode number learned with fstat() (the number names the entry, so a
+ * reader has to learn it somehow first).
  */
-static struct dummy_exporter *export_with_fd(struct kunit *test,
-					     const struct dummy_config *cfg)
+static struct dummy_exporter *export_looked_up(struct kunit *test,
+					       const struct dummy_config *cfg)
 {
 	struct dummy_exporter *d = dummy_export(test, cfg);
 	struct kstat stat;
 
-	KUNIT_ASSERT_GE(test, dummy_fd(d, O_CLOEXEC), 0);
 	KUNIT_ASSERT_EQ(test, vfs_getattr(&d->dmabuf->file->f_path, &stat,
 					  STATX_INO, AT_STATX_SYNC_AS_STAT), 0);
 	KUNIT_ASSERT_EQ(test, stat.ino, (u64)ino_of(d));
@@ -250,7 +249,7 @@ static void sysfs_stats_dmabuf_dir_holds_buffers(struct kunit *test)
 
 static void sysfs_stats_entry_named_by_inode(struct kunit *test)
 {
-	struct dummy_exporter *d = export_with_fd(test, NULL);
+	struct dummy_exporter *d = export_looked_up(test, NULL);
 	struct file *dir;
 
 	dir = open_path(test, entry_path(test, d, NULL),
@@ -262,29 +261,28 @@ static void sysfs_stats_entry_named_by_inode(struct kunit *test)
 
 static void sysfs_stats_entry_listed(struct kunit *test)
 {
-	struct dummy_exporter *d = export_with_fd(test, NULL);
+	struct dummy_exporter *d = export_looked_up(test, NULL);
 	char *name = dmabuf_test_printf(test, "%lu", ino_of(d));
 
 	KUNIT_EXPECT_TRUE(test, dir_contains(test, BUFFERS_DIR, name));
 }
 
 /*
- * A reader that only walks buffers/ finds a buffer whose fd was handed
- * out, though nobody asked the fd for its inode number.
+ * A reader that only walks buffers/ finds a buffer, though nobody asked
+ * its file for the inode number.
  */
 static void sysfs_stats_entry_listed_without_fd_lookup(struct kunit *test)
 {
 	struct dummy_exporter *d = dummy_export(test, NULL);
 	char *name;
 
-	KUNIT_ASSERT_GE(test, dummy_fd(d, O_CLOEXEC), 0);
 	name = dmabuf_test_printf(test, "%lu", ino_of(d));
 	KUNIT_EXPECT_TRUE(test, dir_contains(test, BUFFERS_DIR, name));
 }
 
 static void sysfs_stats_entry_files(struct kunit *test)
 {
-	struct dummy_exporter *d = export_with_fd(test, NULL);
+	struct dummy_exporter *d = export_looked_up(test, NULL);
 	struct dir_names dn;
 
 	KUNIT_ASSERT_EQ(test, list_dir(test, entry_path(test, d, NULL), &dn),
@@ -298,7 +296,7 @@ static void sysfs_stats_entry_files(struct kunit *test)
 static void sysfs_stats_exporter_name(struct kunit *test)
 {
 	struct dummy_config cfg = { .exp_name = "stats_exporter" };
-	struct dummy_exporter *d = export_with_fd(test, &cfg);
+	struct dummy_exporter *d = export_looked_up(test, &cfg);
 
 	KUNIT_EXPECT_STREQ(test, read_entry(test, d, "exporter_name"),
 			   "stats_exporter\n");
@@ -307,7 +305,7 @@ static void sysfs_stats_exporter_name(struct kunit *test)
 static void sysfs_stats_size(struct kunit *test)
 {
 	struct dummy_config cfg = { .size = 6 * PAGE_SIZE };
-	struct dummy_exporter *d = export_with_fd(test, &cfg);
+	struct dummy_exporter *d = export_looked_up(test, &cfg);
 	char *expected = dmabuf_test_printf(test, "%lu\n",
 					    6 * PAGE_SIZE);
 
@@ -316,7 +314,7 @@ static void sysfs_stats_size(struct kunit *test)
 
 static void sysfs_stats_files_read_only(struct kunit *test)
 {
-	struct dummy_exporter *d = export_with_fd(test, NULL);
+	struct dummy_exporter *d = export_looked_up(test, NULL);
 	static const char * const files[] = { "exporter_name", "size" };
 	unsigned int i;
 
@@ -339,8 +337,8 @@ static void sysfs_stats_entry_per_buffer(struct kunit *test)
 {
 	struct dummy_config small = { .size = PAGE_SIZE };
 	struct dummy_config big = { .size = 4 * PAGE_SIZE };
-	struct dummy_exporter *a = export_with_fd(test, &small);
-	struct dummy_exporter *b = export_with_fd(test, &big);
+	struct dummy_exporter *a = export_looked_up(test, &small);
+	struct dummy_exporter *b = export_looked_up(test, &big);
 	char *size_a = dmabuf_test_printf(test, "%lu\n", PAGE_SIZE);
 	char *size_b = dmabuf_test_printf(test, "%lu\n",
 					  4 * PAGE_SIZE);
@@ -363,7 +361,6 @@ static void sysfs_stats_listed_entries_complete(struct kunit *test)
 	for (i = 0; i < BURST; i++) {
 		cfg.size = (i + 1) * PAGE_SIZE;
 		d[i] = dummy_export(test, &cfg);
-		KUNIT_ASSERT_GE(test, dummy_fd(d[i], O_CLOEXEC), 0);
 	}
 
 	/* Look at once: whatever is listed must be whole and right. */
@@ -465,12 +462,12 @@ static void sysfs_stats_export_fails_when_dir_fails_beyond_upstream(struct kunit
 
 static void sysfs_stats_entry_removed_on_release(struct kunit *test)
 {
-	struct dummy_exporter *d = export_with_fd(test, NULL);
+	struct dummy_exporter *d = export_looked_up(test, NULL);
 	char *path = entry_path(test, d, NULL);
 	char *name = dmabuf_test_printf(test, "%lu", ino_of(d));
 
 	KUNIT_ASSERT_TRUE(test, path_exists(test, path));
-	KUNIT_ASSERT_EQ(test, dummy_close_fd(d), 0);
+	dummy_put(d);
 	KUNIT_ASSERT_TRUE(test, dummy_wait_released(d));
 	KUNIT_EXPECT_TRUE(test, wait_gone(test, path));
 	KUNIT_EXPECT_FALSE(test, dir_contains(test, BUFFERS_DIR, name));
@@ -478,7 +475,7 @@ static void sysfs_stats_entry_removed_on_release(struct kunit *test)
 
 static void sysfs_stats_open_file_outlives_buffer(struct kunit *test)
 {
-	struct dummy_exporter *d = export_with_fd(test, NULL);
+	struct dummy_exporter *d = export_looked_up(test, NULL);
 	char *path = entry_path(test, d, "size");
 	char buf[32];
 	struct file *f;
@@ -489,7 +486,7 @@ static void sysfs_stats_open_file_outlives_buffer(struct kunit *test)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
 
 	/* Drop every reference; the reader keeps its file open. */
-	KUNIT_ASSERT_EQ(test, dummy_close_fd(d), 0);
+	dummy_put(d);
 	KUNIT_ASSERT_TRUE(test, dummy_wait_released(d));
 
 	n = kernel_read(f, buf, sizeof(buf) - 1, &pos);
@@ -508,13 +505,13 @@ static void sysfs_stats_open_file_outlives_buffer(struct kunit *test)
 
 static void sysfs_stats_numbers_not_reused(struct kunit *test)
 {
-	struct dummy_exporter *a = export_with_fd(test, NULL);
+	struct dummy_exporter *a = export_looked_up(test, NULL);
 	unsigned long old = ino_of(a);
 	struct dummy_exporter *b;
 
-	KUNIT_ASSERT_EQ(test, dummy_close_fd(a), 0);
+	dummy_put(a);
 	KUNIT_ASSERT_TRUE(test, dummy_wait_released(a));
-	b = export_with_fd(test, NULL);
+	b = export_looked_up(test, NULL);
 	KUNIT_EXPECT_NE(test, ino_of(b), old);
 	KUNIT_EXPECT_STREQ(test, read_entry(test, b, "size"),
 			   dmabuf_test_printf(test, "%lu\n",

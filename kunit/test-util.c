@@ -7,7 +7,6 @@
 #include <linux/anon_inodes.h>
 #include <linux/device.h>
 #include <linux/debugfs.h>
-#include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
@@ -48,7 +47,6 @@ int dmabuf_test_init(struct kunit *test)
 	INIT_LIST_HEAD(&ctx->exporters);
 	INIT_LIST_HEAD(&ctx->importers);
 	INIT_LIST_HEAD(&ctx->fences);
-	ctx->files = current->files;
 	test->priv = ctx;
 	return 0;
 }
@@ -76,11 +74,12 @@ void dmabuf_test_exit(struct kunit *test)
 	 * Normally .exit runs in the case's own kernel thread, and KUnit
 	 * releases the case's resources right after it, there.  When a case
 	 * stops early (failed assertion, skip) KUnit runs .exit and the
-	 * release from the thread that runs the suites instead, which has
-	 * another fd table and whose final fput()s wait for a return to user
-	 * space.  Release them from a fresh kernel thread then: kernel
-	 * threads share the fd table the case used, and their fput()s can be
-	 * flushed.  KUnit finds nothing left to release afterwards.
+	 * release from the thread that runs the suites instead, a user task
+	 * when the suites are a module, whose final fput()s wait for its
+	 * return to user space: a buffer dropped there would not be released
+	 * in time for its exporter's check.  Release everything from a fresh
+	 * kernel thread then, whose fput()s can be flushed.  KUnit finds
+	 * nothing left to release afterwards.
 	 */
 	if (current->flags & PF_KTHREAD)
 		return;
@@ -208,100 +207,9 @@ struct device *dmabuf_test_device(struct kunit *test, unsigned int idx)
 	return dev;
 }
 
-struct dmabuf_test_fd {
-	struct dmabuf_test *ctx;
-	int fd;
-};
-
-static void dmabuf_test_fd_undo(void *data)
-{
-	struct dmabuf_test_fd *tfd = data;
-
-	/* Only from the thread whose fd table holds it. */
-	if (tfd->fd >= 0 && current->files == tfd->ctx->files)
-		close_fd(tfd->fd);
-	tfd->fd = -1;
-}
-
-int dmabuf_test_track_fd(struct kunit *test, int fd)
-{
-	struct dmabuf_test_fd *tfd;
-
-	tfd = kunit_kzalloc(test, sizeof(*tfd), GFP_KERNEL);
-	if (!tfd) {
-		close_fd(fd);
-		KUNIT_ASSERT_FAILURE(test, "out of memory");
-	}
-	tfd->ctx = dmabuf_test(test);
-	tfd->fd = fd;
-	dmabuf_test_defer(test, dmabuf_test_fd_undo, tfd);
-	return fd;
-}
-
-/* The deferred close of descriptor *@match_data. */
-static bool dmabuf_test_fd_match(struct kunit *test,
-				 struct kunit_resource *res, void *match_data)
-{
-	const struct dmabuf_test_step *step = res->data;
-	const struct dmabuf_test_fd *tfd;
-
-	if (res->free != dmabuf_test_step_free ||
-	    step->fn != dmabuf_test_fd_undo)
-		return false;
-	tfd = step->data;
-	return tfd->fd == *(int *)match_data;
-}
-
-int dmabuf_test_close_fd(struct kunit *test, int fd)
-{
-	struct kunit_resource *res;
-
-	res = kunit_find_resource(test, dmabuf_test_fd_match, &fd);
-	if (!res)
-		return close_fd(fd);
-	dmabuf_test_step_run(test, res);
-	return 0;
-}
-
-bool dmabuf_test_fd_cloexec(int fd)
-{
-	bool ret;
-
-	rcu_read_lock();
-	ret = close_on_exec(fd, files_fdtable(current->files));
-	rcu_read_unlock();
-	return ret;
-}
-
 static const struct file_operations dmabuf_test_other_fops = {
 	.owner = THIS_MODULE,
 };
-
-static void dmabuf_test_fput_undo(void *data)
-{
-	fput(data);
-}
-
-struct file *dmabuf_test_other_file(struct kunit *test)
-{
-	struct file *file;
-
-	file = anon_inode_getfile("dma_buf_kunit_other",
-				  &dmabuf_test_other_fops, NULL, O_RDWR);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, file);
-	dmabuf_test_defer(test, dmabuf_test_fput_undo, file);
-	return file;
-}
-
-int dmabuf_test_other_fd(struct kunit *test)
-{
-	int fd;
-
-	fd = anon_inode_getfd("dma_buf_kunit_other", &dmabuf_test_other_fops,
-			      NULL, O_RDWR | O_CLOEXEC);
-	KUNIT_ASSERT_GE(test, fd, 0);
-	return dmabuf_test_track_fd(test, fd);
-}
 
 static void dmabuf_test_vma_undo(void *data)
 {

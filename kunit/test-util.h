@@ -4,7 +4,7 @@
  *
  * Every suite uses dmabuf_test_init() and dmabuf_test_exit() as its .init
  * and .exit.  The context lives in test->priv.  Everything a case creates
- * (exporters, importers, fences, file descriptors, mounts, devices) is a
+ * (exporters, importers, fences, files, vmas, mounts, devices) is a
  * KUnit resource, so KUnit tears it down newest first when the case ends,
  * even when it stopped half way; an exporter's teardown checks that its
  * buffer was released exactly once with nothing pinned or mapped.
@@ -20,7 +20,6 @@
 
 struct device;
 struct dma_buf;
-struct files_struct;
 struct kunit;
 struct module;
 struct vfsmount;
@@ -47,8 +46,6 @@ struct dmabuf_test {
 		const char *type;
 		struct vfsmount *mnt;
 	} mounts[2];
-	/* The fd table the case's descriptors were installed in. */
-	struct files_struct *files;
 };
 
 static inline struct dmabuf_test *dmabuf_test(struct kunit *test)
@@ -78,15 +75,6 @@ void dmabuf_test_unlink(struct dmabuf_test *ctx, struct list_head *node);
 
 /* A registered root device "dma_buf_kunit.<idx>", made on first use. */
 struct device *dmabuf_test_device(struct kunit *test, unsigned int idx);
-
-/* Install/close descriptors in the case's fd table. */
-int dmabuf_test_track_fd(struct kunit *test, int fd);
-int dmabuf_test_close_fd(struct kunit *test, int fd);
-bool dmabuf_test_fd_cloexec(int fd);
-
-/* A file that is not a dma-buf, and an fd for one. */
-struct file *dmabuf_test_other_file(struct kunit *test);
-int dmabuf_test_other_fd(struct kunit *test);
 
 /* A detached vma of @pages pages whose vm_file is a throw-away file. */
 struct vm_area_struct *dmabuf_test_vma(struct kunit *test,

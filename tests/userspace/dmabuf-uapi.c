@@ -391,6 +391,135 @@ static int t_set_name_while_attached(void)
 	return KT_PASS;
 }
 
+/*
+ * ----------------------------------------------- descriptors and lookups
+ *
+ * dma_buf_fd() and dma_buf_get() as userspace reaches them: the heap hands
+ * out descriptors (dma_buf_fd_install() in 6.1.192), vgem's PRIME import
+ * looks them up.  (The KUnit suites leave descriptors to these cases.)
+ */
+
+/* The descriptor's close-on-exec flag is the one the allocation asked for. */
+static int t_fd_cloexec_follows_flags(void)
+{
+	int with, without, fw, fo;
+
+	NEED_HEAP();
+	with = heap_alloc_flags(PAGE, O_RDWR | O_CLOEXEC);
+	KT_OK(with);
+	without = heap_alloc_flags(PAGE, O_RDWR);
+	KT_OK(without);
+	fw = fcntl(with, F_GETFD);
+	fo = fcntl(without, F_GETFD);
+	KT_CHECK(fw >= 0 && (fw & FD_CLOEXEC), "O_CLOEXEC: FD_CLOEXEC not set");
+	KT_CHECK(fo >= 0 && !(fo & FD_CLOEXEC), "no O_CLOEXEC: FD_CLOEXEC set");
+	close(with);
+	close(without);
+	return KT_PASS;
+}
+
+/* The descriptor is the buffer's file: fstat, fdinfo and bufinfo agree. */
+static int t_fd_is_the_buffer_file(void)
+{
+	char v[64] = "", line[512];
+	unsigned long ino;
+	int fd, r;
+
+	NEED_HEAP();
+	fd = heap_alloc(PAGE);
+	KT_OK(fd);
+	ino = fd_ino(fd);
+	KT_CHECK(ino != 0, "fstat: %s", strerror(errno));
+	KT_CHECK(fdinfo_field(fd, "ino", v, sizeof(v)) == 0 &&
+		 strtoul(v, NULL, 10) == ino, "fdinfo ino '%s', fstat %lu", v, ino);
+	r = bufinfo_line(ino, line, sizeof(line));
+	if (r < 0)
+		kt_diag("bufinfo unreadable: not compared");
+	else
+		KT_CHECK(r == 0, "buffer %lu not in bufinfo", ino);
+	close(fd);
+	return KT_PASS;
+}
+
+/* PRIME_FD_TO_HANDLE of @fd on vgem: 0, or -1 with errno. */
+static int vgem_import(int drm, int fd)
+{
+	struct tst_drm_prime_handle h = { .fd = fd };
+
+	return ioctl(drm, TST_DRM_IOCTL_PRIME_FD_TO_HANDLE, &h);
+}
+
+#define NEED_VGEM(drm)							\
+	do {								\
+		(drm) = vgem_open();					\
+		if ((drm) < 0)						\
+			return kt_skip("no vgem DRM device (CONFIG_DRM_VGEM)"); \
+	} while (0)
+
+/* Looking up a closed or impossible descriptor: EBADF. */
+static int t_import_closed_fd_ebadf(void)
+{
+	int drm, fd;
+
+	NEED_HEAP();
+	NEED_VGEM(drm);
+	fd = heap_alloc(PAGE);
+	KT_OK(fd);
+	close(fd);
+	KT_CHECK(vgem_import(drm, fd) == -1 && errno == EBADF,
+		 "closed fd: %s", strerror(errno));
+	KT_CHECK(vgem_import(drm, -1) == -1 && errno == EBADF,
+		 "fd -1: %s", strerror(errno));
+	close(drm);
+	return KT_PASS;
+}
+
+/* Looking up a descriptor of another kind of file: EINVAL. */
+static int t_import_non_dmabuf_einval(void)
+{
+	int drm, memfd;
+
+	NEED_VGEM(drm);
+	memfd = memfd_create("not-a-dma-buf", MFD_CLOEXEC);
+	KT_OK(memfd);
+	KT_CHECK(vgem_import(drm, memfd) == -1 && errno == EINVAL,
+		 "memfd: %s", strerror(errno));
+	close(memfd);
+	close(drm);
+	return KT_PASS;
+}
+
+/*
+ * A looked-up buffer outlives the descriptor: still listed once its only
+ * fd is closed, released when the importer lets go.
+ */
+static int t_import_keeps_buffer_after_close(void)
+{
+	char line[512];
+	unsigned long ino;
+	int drm, fd, r, i;
+
+	NEED_HEAP();
+	NEED_VGEM(drm);
+	fd = heap_alloc(PAGE);
+	KT_OK(fd);
+	ino = fd_ino(fd);
+	KT_OK(vgem_import(drm, fd));
+	close(fd);
+	r = bufinfo_line(ino, line, sizeof(line));
+	if (r < 0) {
+		close(drm);
+		return kt_skip("bufinfo unreadable (debugfs)");
+	}
+	KT_CHECK(r == 0, "buffer %lu gone after close, though imported", ino);
+	close(drm);
+	for (i = 0; i < 200 && bufinfo_line(ino, line, sizeof(line)) == 0; i++)
+		usleep(10000);
+	KT_CHECK(bufinfo_line(ino, line, sizeof(line)) == 1,
+		 "buffer %lu still listed 2 s after the importer closed", ino);
+	return KT_PASS;
+}
+
 /* ------------------------------------------- sync_file export/import */
 
 static int t_export_sync_file_flags_einval(void)
@@ -1212,6 +1341,11 @@ static const struct kt_case cases[] = {
 	{ "set_name_rename_replaces", t_set_name_rename_replaces },
 	{ "set_name_while_mmapped", t_set_name_while_mmapped },
 	{ "set_name_while_attached", t_set_name_while_attached },
+	{ "fd_cloexec_follows_flags", t_fd_cloexec_follows_flags },
+	{ "fd_is_the_buffer_file", t_fd_is_the_buffer_file },
+	{ "import_closed_fd_ebadf", t_import_closed_fd_ebadf },
+	{ "import_non_dmabuf_einval", t_import_non_dmabuf_einval },
+	{ "import_keeps_buffer_after_close", t_import_keeps_buffer_after_close },
 	{ "export_sync_file_flags_einval", t_export_sync_file_flags_einval },
 	{ "export_sync_file_full_fd_table_emfile", t_export_sync_file_full_fd_table_emfile },
 	{ "export_sync_file_emfile_before_allocating", t_export_sync_file_emfile_before_allocating },
