@@ -7,11 +7,13 @@
 # The steps, each of which builds and keeps the KUnit suites passing
 # (harness/gates.d/85-series.sh checks it), are:
 #   1 the KUnit suites, hooked into the original Makefile and Kconfig,
-#     with their *_beyond_upstream cases off: they pass on the original;
+#     with their *_beyond_upstream cases off by default
+#     (CONFIG_DMABUF_KUNIT_BEYOND_UPSTREAM): they pass on the original;
 #   2 the uapi header;
 #   3 the sysfs statistics and include/linux/dma-buf.h, under the original
 #     dma-buf.c with its four calls of the statistics renamed;
-#   4 the core itself (and the beyond-upstream cases on by default);
+#   4 the core itself (with our Kconfig: the beyond-upstream cases on by
+#     default);
 #   5 Documentation/.
 # Messages: harness/series/<step>-*.msg (subject, blank line, body).
 # Signed-off-by: GIT_AUTHOR_NAME/GIT_AUTHOR_EMAIL, else the user's git
@@ -98,9 +100,7 @@ commit_step() {
 
 # 1: the suites on the original core.
 put_ours '^drivers/dma-buf/(kunit/|\.kunitconfig$)'
-edit "$repo/drivers/dma-buf/kunit/test-util.c" 's/^static bool beyond_upstream = true;/static bool beyond_upstream;/m'
-edit "$repo/drivers/dma-buf/kunit/test-util.c" 's/\(default: on; off against the original core\)/(default: off)/'
-kunit_kconfig_entry >"$tmp/kunit.kconfig"
+kunit_kconfig_for_original >"$tmp/kunit.kconfig"
 perl -0pi -e 'BEGIN { local $/; open my $f, "<", shift; $e = <$f> } s/\nendmenu\s*\z/\n$e\nendmenu\n/ or die' \
 	"$tmp/kunit.kconfig" "$repo/drivers/dma-buf/Kconfig"
 printf '%s\n' 'obj-$(CONFIG_DMABUF_KUNIT_TEST)	+= kunit/' >>"$repo/drivers/dma-buf/Makefile"
@@ -123,7 +123,7 @@ commit_step 3
 
 # 4: the core (everything else but the documentation), and MAINTAINERS
 # for the one new file outside drivers/dma-buf/.
-put_ours '^(drivers/dma-buf/[^/]+|drivers/dma-buf/kunit/test-util\.c|include/.*)$'
+put_ours '^(drivers/dma-buf/[^/]+|include/.*)$'
 edit "$repo/MAINTAINERS" 's|^(F:\tinclude/linux/dma-resv\.h\n)|$1F:\tinclude/trace/events/dma_buf.h\n|m'
 g add -f MAINTAINERS
 commit_step 4

@@ -6,9 +6,8 @@
  *
  * Every case here makes the core print a WARNING backtrace on purpose, so
  * a log checker that fails a run on any warning must accept the ones
- * printed while this suite ("dma_buf_misuse") runs.  Booting with
- * dma_buf_kunit.misuse=0 (or loading the module with misuse=0) skips the
- * suite.
+ * printed while this suite ("dma_buf_misuse") runs.  Booting a kernel
+ * with the suites built in with dma_buf_kunit.misuse=0 skips the suite.
  */
 
 #include <kunit/test.h>

@@ -451,13 +451,12 @@ void dmabuf_test_flush_fput(void)
 	flush_delayed_fput();
 }
 
-static bool beyond_upstream = true;
-module_param(beyond_upstream, bool, 0444);
-MODULE_PARM_DESC(beyond_upstream,
-		 "run the *_beyond_upstream cases (default: on; off against the original core)");
-
+/*
+ * A build option rather than a module parameter: a module's suites run
+ * from the module notifier, before its parameters are parsed.
+ */
 void dmabuf_test_need_beyond_upstream(struct kunit *test, const char *why)
 {
-	if (!beyond_upstream)
-		kunit_skip(test, "%s (beyond_upstream=0)", why);
+	if (!IS_ENABLED(CONFIG_DMABUF_KUNIT_BEYOND_UPSTREAM))
+		kunit_skip(test, "%s (CONFIG_DMABUF_KUNIT_BEYOND_UPSTREAM=n)", why);
 }

@@ -98,8 +98,8 @@ char *dmabuf_test_printf(struct kunit *test, const char *fmt, ...);
 
 /*
  * Cases named *_beyond_upstream check what the original core does not
- * (@why says what it does instead); a run against the original core
- * loads the suites with beyond_upstream=0, which skips them.
+ * (@why says what it does instead); a kernel built against the original
+ * core has CONFIG_DMABUF_KUNIT_BEYOND_UPSTREAM=n, which skips them.
  */
 void dmabuf_test_need_beyond_upstream(struct kunit *test, const char *why);
 
