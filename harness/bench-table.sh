@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# bench-table.sh RAW DIR: the table of harness/bench.sh from its raw
-# results (lines "impl pass operation median min max unit"), printed and
-# written to DIR/table.txt, with DIR/results.csv.
+# bench-table.sh RAW DIR [CONTROL]: the table of harness/bench.sh from its
+# raw results (lines "impl pass operation median min max unit"), printed
+# and written to DIR/table.txt, with DIR/results.csv.  CONTROL is the raw
+# file of an A/A run (BENCH_AA=1: the original core in both slots).
 #
 # Per operation: the median over the passes of each core's medians, the
 # ratio ours / original, and the spread, the larger of the two cores'
@@ -11,11 +12,20 @@
 # pass, or all?) and, when the same run's syscall floor (floor_ioctl_vfs,
 # an ioctl the VFS answers without any dma-buf code) was itself slower on
 # our kernel, with that floor: the two kernels then differ by more than
-# their dma-buf cores.
+# their dma-buf cores.  With CONTROL, such a row also gets the control's
+# noise for the same operation: the largest |ratio - 1| of its passes, and
+# of the ratio of its medians.  A ratio within 1 + that noise is one that
+# two boots of the very same kernel produce too.
 set -euo pipefail
-raw=$1 dir=$2
+raw=$1 dir=$2 control=${3:-/dev/null}
 mkdir -p "$dir"
-awk -v csv="$dir/results.csv" '
+awk -v csv="$dir/results.csv" -v ctl="$control" '
+	FILENAME == ctl {
+		if ($1 == "ours" || $1 == "upstream") aat[$1 SUBSEP $3 SUBSEP $2] = $4
+		if ($2 > aapass) aapass = $2
+		aaop[$3] = 1
+		next
+	}
 	function median(s,    a, n, i, j, t) {
 		n = split(s, a, " ")
 		for (i = 2; i <= n; i++)
@@ -40,7 +50,26 @@ awk -v csv="$dir/results.csv" '
 		if ($2 > npass) npass = $2
 		unit[$3] = $7
 	}
+	# noise(op): the largest deviation in the control run from 1 of a pass
+	# ratio or of the ratio of medians; -1 without a control for op.
+	function noise(op,    p, r, m, a, b, so, su) {
+		if (!(op in aaop)) return -1
+		m = 0; so = su = ""
+		for (p = 1; p <= aapass; p++) {
+			a = aat["ours" SUBSEP op SUBSEP p]; b = aat["upstream" SUBSEP op SUBSEP p]
+			if (a == "" || b + 0 <= 0) continue
+			r = a / b; if (r < 1) r = 1 / r
+			if (r - 1 > m) m = r - 1
+			so = so " " a; su = su " " b
+		}
+		if (so != "" && median(su) > 0) {
+			r = median(so) / median(su); if (r < 1) r = 1 / r
+			if (r - 1 > m) m = r - 1
+		}
+		return m
+	}
 	END {
+		for (op in aaop) { if (noise(op) > 0) { naa++; aas = aas " " noise(op) } }
 		fo = median(vals["ours" SUBSEP "floor_ioctl_vfs"])
 		fu = median(vals["upstream" SUBSEP "floor_ioctl_vfs"])
 		floor = fu > 0 ? fo / fu : 1
@@ -65,6 +94,14 @@ awk -v csv="$dir/results.csv" '
 							at["ours" SUBSEP op SUBSEP p] / at["upstream" SUBSEP op SUBSEP p])
 				if (floor > 1.02)
 					mark = sprintf("%s; syscall floor %.3f", mark, floor)
+				n = noise(op)
+				if (n >= 0) {
+					mark = sprintf("%s; A/A noise %.0f%%", mark, 100 * n)
+					if (r <= 1 + n) {
+						mark = mark " (within it)"
+						withinaa++
+					}
+				}
 			}
 			u_ = unit[op] == "bytes" ? "B " : "ns"
 			printf "%-26s %12d%s %12d%s %7.3f %7.1f%%%s\n", op, o, u_, u, u_, r, 100 * s, mark
@@ -72,4 +109,7 @@ awk -v csv="$dir/results.csv" '
 		}
 		printf "\n%d operations; %d above 1.05 beyond their spread; syscall floor ours/original %.3f\n",
 			nops, above, floor
-	}' "$raw" | tee "$dir/table.txt"
+		if (naa)
+			printf "A/A control: median noise %.1f%% over %d operations; %d of the %d rows above 1.05 are within their operation'"'"'s A/A noise\n",
+				100 * median(aas), naa, withinaa, above
+	}' "$control" "$raw" | tee "$dir/table.txt"

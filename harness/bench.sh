@@ -18,6 +18,11 @@
 # raw.txt (every pass) and bench.png (ratios with their spread, and the
 # growth curves) when gnuplot is installed.
 #
+# BENCH_AA=1 is the control: both slots boot the original core (results in
+# <cache>/bench-aa/), so every ratio it prints is noise: boot to boot, pass
+# to pass, on this host.  A later make bench reads that run and marks each
+# row above 1.05 with the control's noise for the same operation.
+#
 # Timings come from TCG on a shared host: slow in absolute terms, so only
 # the ratios of one run mean anything.  BENCH_SCALE (percent of the
 # default iterations, 100) and BENCH_ROUNDS (per boot, 5) trade time for
@@ -28,28 +33,34 @@ here=$(cd "$(dirname "$0")" && pwd)
 passes=${BENCH_PASSES:-3}
 scale=${BENCH_SCALE:-100}
 rounds=${BENCH_ROUNDS:-5}
+aa=${BENCH_AA:-0}
 export VM_FLAVOUR=bench
+# The core booted for a slot: in the control both are the original.
+core_of() { if [ "$aa" = 1 ]; then echo upstream; else echo "$1"; fi; }
 
 t_start=$(date +%s)
-for impl in upstream ours; do
+impls="upstream ours"
+[ "$aa" = 1 ] && impls=upstream
+for impl in $impls; do
 	IMPL=$impl "$here/tree.sh"
 	IMPL=$impl "$here/vm-kernel.sh"
 	IMPL=$impl "$here/initramfs.sh"
 done
 
 . "$here/lib.sh"
-out=${BENCH_OUT:-$CACHE/bench}
+if [ "$aa" = 1 ]; then out=${BENCH_OUT:-$CACHE/bench-aa}; else out=${BENCH_OUT:-$CACHE/bench}; fi
 mkdir -p "$out"
 raw=$out/raw.txt
 : >"$raw"
 
 # One boot: IMPL and pass; appends "impl pass case median min max unit".
 boot() {
-	local impl=$1 pass=$2 vmdir n t0
+	local impl=$1 pass=$2 core vmdir n t0
+	core=$(core_of "$impl")
 	t0=$(date +%s)
-	IMPL=$impl VM_APPEND="dmabuf.bench=$scale,$rounds" \
+	IMPL=$core VM_APPEND="dmabuf.bench=$scale,$rounds" \
 		"$here/vm-run.sh" bench >/dev/null || true
-	vmdir=$(IMPL=$impl bash -c ". '$here/lib.sh'; echo \$VMDIR")
+	vmdir=$(IMPL=$core bash -c ". '$here/lib.sh'; echo \$VMDIR")
 	n=$(tr -d '\r' <"$vmdir/bench/results.log" | awk -v impl="$impl" -v pass="$pass" '
 		/^# BENCH / {
 			for (i = 4; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
@@ -62,10 +73,14 @@ boot() {
 		tr -d '\r' <"$vmdir/bench/results.log" | grep -E '^not ok|^# .*(error|fail)' | head -n 10 >&2 || true
 		exit 1
 	fi
-	note "pass $pass/$passes: $impl, $n operations in $(( $(date +%s) - t0 ))s"
+	note "pass $pass/$passes: $impl slot ($core core), $n operations in $(( $(date +%s) - t0 ))s"
 }
 
-stage "benchmark: $passes passes of both cores, scale ${scale}%, $rounds rounds per boot (results: $out/)"
+if [ "$aa" = 1 ]; then
+	stage "benchmark control (A/A): $passes passes of the original core in both slots, scale ${scale}%, $rounds rounds per boot (results: $out/)"
+else
+	stage "benchmark: $passes passes of both cores, scale ${scale}%, $rounds rounds per boot (results: $out/)"
+fi
 for pass in $(seq "$passes"); do
 	if [ $((pass % 2)) = 1 ]; then
 		boot ours "$pass"; boot upstream "$pass"
@@ -74,7 +89,16 @@ for pass in $(seq "$passes"); do
 	fi
 done
 
-"$here/bench-table.sh" "$raw" "$out"
+control=""
+if [ "$aa" = 1 ]; then
+	note "control run: both columns are the original core; every ratio is noise"
+elif [ -s "$CACHE/bench-aa/raw.txt" ]; then
+	control=$CACHE/bench-aa/raw.txt
+	note "noise from the control run $control ($(date -r "$control" '+%F %R'))"
+else
+	note "no control run yet (BENCH_AA=1 make bench): rows above 1.05 are not compared with noise"
+fi
+"$here/bench-table.sh" "$raw" "$out" $control
 
 if command -v gnuplot >/dev/null; then
 	"$here/bench-plot.sh" "$out" && note "plot: $out/bench.png"
