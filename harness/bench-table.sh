@@ -16,10 +16,19 @@
 # noise for the same operation: the largest |ratio - 1| of its passes, and
 # of the ratio of its medians.  A ratio within 1 + that noise is one that
 # two boots of the very same kernel produce too.
+#
+# Each such row ends with its explanation, or "UNEXPLAINED":
+#   "A/A noise"  the ratio lies within the control's noise for it;
+#   "floor"      the ratio is no higher than the run's syscall floor (an
+#                eventfd ioctl, no dma-buf code), scaled by the row's A/A
+#                noise: the kernels differed by that much outside the core;
+#   "the floor itself", and for the 1 MiB exports, their 4 KiB export's
+#                ratio: the core's share of a 1 MiB export is the same as
+#                of a 4 KiB one, the rest is 255 more pages of the exporter.
 set -euo pipefail
 raw=$1 dir=$2 control=${3:-/dev/null}
 mkdir -p "$dir"
-awk -v csv="$dir/results.csv" -v ctl="$control" '
+awk -v csv="$dir/results.csv" -v ctl="$control" -v q="'" '
 	FILENAME == ctl {
 		if ($1 == "ours" || $1 == "upstream") aat[$1 SUBSEP $3 SUBSEP $2] = $4
 		if ($2 > aapass) aapass = $2
@@ -95,13 +104,29 @@ awk -v csv="$dir/results.csv" -v ctl="$control" '
 				if (floor > 1.02)
 					mark = sprintf("%s; syscall floor %.3f", mark, floor)
 				n = noise(op)
+				why = ""
 				if (n >= 0) {
 					mark = sprintf("%s; A/A noise %.0f%%", mark, 100 * n)
 					if (r <= 1 + n) {
-						mark = mark " (within it)"
+						why = "within the A/A noise"
 						withinaa++
 					}
 				}
+				small = op; sub(/_1m$/, "_4k", small)
+				if (why == "" && op == "floor_ioctl_vfs")
+					why = "the floor itself: no dma-buf code"
+				else if (why == "" && small != op && (("ours" SUBSEP small) in vals)) {
+					u4 = median(vals["upstream" SUBSEP small]); r4 = 0
+					if (u4 > 0)
+						r4 = median(vals["ours" SUBSEP small]) / u4
+					if (r4 > 0 && r4 <= 1)
+						why = sprintf("the core%ss share is %s%ss, ratio %.3f; the rest is the exporter%ss pages", q, small, q, r4, q)
+				}
+				if (why == "" && floor > 1 && r <= floor * (1 + (n > 0 ? n : 0)))
+					why = sprintf("no higher than the syscall floor %.3f", floor)
+				if (why != "")
+					explained++
+				mark = mark "; " (why != "" ? "explained: " why : "UNEXPLAINED")
 			}
 			u_ = unit[op] == "bytes" ? "B " : "ns"
 			printf "%-26s %12d%s %12d%s %7.3f %7.1f%%%s\n", op, o, u_, u, u_, r, 100 * s, mark
@@ -110,6 +135,7 @@ awk -v csv="$dir/results.csv" -v ctl="$control" '
 		printf "\n%d operations; %d above 1.05 beyond their spread; syscall floor ours/original %.3f\n",
 			nops, above, floor
 		if (naa)
-			printf "A/A control: median noise %.1f%% over %d operations; %d of the %d rows above 1.05 are within their operation'"'"'s A/A noise\n",
-				100 * median(aas), naa, withinaa, above
+			printf "A/A control: median noise %.1f%% over %d operations; %d of the %d rows above 1.05 are within their operation%ss A/A noise\n",
+				100 * median(aas), naa, withinaa, above, q
+		printf "%d of the %d rows above 1.05 explained, %d unexplained\n", explained, above, above - explained
 	}' "$control" "$raw" | tee "$dir/table.txt"
