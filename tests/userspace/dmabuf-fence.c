@@ -521,11 +521,20 @@ static int t_poll_many_waiters_all_woken(void)
 	}
 	kt_sleep_ms(300);
 	KT_OK(sw_inc(tl, 1));
+	/*
+	 * The buffer's read and write callbacks run one after the other when
+	 * the fence signals, and a waiter for both may wake in between and
+	 * see one of them still busy (as on 6.1): each waiter must wake with
+	 * some of what it asked for, and then all of it must be ready.
+	 */
 	for (i = 0; i < 6; i++) {
 		pthread_join(th[i], NULL);
-		KT_CHECK(a[i].revents == a[i].events, "waiter %d: revents %#x want %#x",
-			 i, a[i].revents, a[i].events);
+		KT_CHECK(a[i].revents > 0 && !(a[i].revents & ~a[i].events),
+			 "waiter %d: revents %#x want %#x", i, a[i].revents,
+			 a[i].events);
 	}
+	i = poll_fd(fd, POLLIN | POLLOUT, 1000);
+	KT_CHECK(i == (POLLIN | POLLOUT), "after the wake-up: revents %#x", i);
 	close(tl);
 	close(fd);
 	return KT_PASS;
