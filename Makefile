@@ -56,7 +56,8 @@ check:
 check-kcsan: tree
 	@$(H)/check-kcsan.sh
 
-# Cost of CONFIG_DMABUF_SYSFS_STATS on our core and on the original.
+# Every operation of this core side by side with the original, as ratios
+# (BENCH_AA=1: the original in both slots, the noise control).
 bench:
 	@$(H)/bench.sh
 
