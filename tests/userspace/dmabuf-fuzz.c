@@ -317,6 +317,19 @@ static struct {
 	int n;
 } KIDS = { .lk = PTHREAD_MUTEX_INITIALIZER };
 
+/*
+ * Held from memfd_create() to close() of a udmabuf's memfd, and across
+ * fork(), so that no child inherits a memfd.  6.1's udmabuf maps the
+ * memfd's page-cache pages into the dma-buf's own vma; when the memfd's
+ * inode is evicted while such a mapping exists, mm takes the pages for
+ * leaked mappings (filemap_unaccount_folio: "Bad page cache"), drops
+ * references it does not own, and the pages are later freed while mapped
+ * ("Bad page map", "Bad page state").  A child that outlived the parent's
+ * close of the memfd made that eviction come late.  The exporter's bug is
+ * the same on the original core; 6.12's udmabuf maps PFNs instead.
+ */
+static pthread_mutex_t MEMFD_LK = PTHREAD_MUTEX_INITIALIZER;
+
 /* The phase being run. */
 static struct {
 	int ph, nthreads;
@@ -1253,11 +1266,15 @@ static void op_alloc_udmabuf(void)
 	npg = 1 + rn(16);
 	extra = rn(3);
 	off = rn(extra + 1);
+	lk(&MEMFD_LK);
 	memfd = res(memfd_create("fz-udmabuf", MFD_ALLOW_SEALING | MFD_CLOEXEC));
-	if (memfd < 0)
+	if (memfd < 0) {
+		ulk(&MEMFD_LK);
 		return;
+	}
 	if (res(ftruncate(memfd, (off_t)(npg + extra) * pg)) < 0) {
 		fz_close(memfd);
+		ulk(&MEMFD_LK);
 		return;
 	}
 	seals = pct(96) ? F_SEAL_SHRINK : pct(50) ? F_SEAL_SHRINK | F_SEAL_WRITE : 0;
@@ -1270,6 +1287,7 @@ static void op_alloc_udmabuf(void)
 	c.size = (__u64)npg * pg - (pct(2) ? rn(pg) : 0);
 	fd = res(ioctl(F.udev, UDMABUF_CREATE, &c));
 	fz_close(memfd);
+	ulk(&MEMFD_LK);
 	if (fd >= 0)
 		register_buf(fd, S_UDMA, c.size);
 }
@@ -2614,7 +2632,8 @@ static void op_fork(void)
 	cnt(K_FORK);
 	if (in_child || reap_kids() >= KIDS_LIVE)
 		return;
-	/* the child gets consistent copies of the registries */
+	/* the child gets consistent copies of the registries, and no memfd */
+	lk(&MEMFD_LK);
 	lk(&P.lk);
 	lk(&M.lk);
 	lk(&VH.lk);
@@ -2624,6 +2643,7 @@ static void op_fork(void)
 	ulk(&VH.lk);
 	ulk(&M.lk);
 	ulk(&P.lk);
+	ulk(&MEMFD_LK);
 	if (res(pid) < 0)
 		return;
 	ADD(ST.children, 1);
