@@ -21,7 +21,7 @@ if [ -f "$con" ]; then
 	. "$PROJ/harness/ktap.sh"
 	reports=$(scan_kernel_log "$con" | grep -c -a -E 'BUG:|KASAN|UBSAN|WARNING:|circular|refcount_t:' || true)
 fi
-echo "   figures: kernel reports $reports (expected WARNINGs of dma_buf_misuse and known foreign reports excluded)"
+echo "   figures: kernel reports $reports (warnings KUnit cases asserted and known foreign reports excluded)"
 echo "   figures: kmemleak $(pick "$res" 's/^# kmemleak: \([0-9]*\) unreferenced.*/\1 unreferenced objects/p')"
 echo "   figures: fault injection (userspace) $(pick "$res" 's/^# fault-injection total injected=\([0-9]*\) wrong_errno=\([0-9]*\).*/\1 faults injected, \2 wrong errnos/p')"
 echo "   figures: fault injection (KUnit export) $(pick "$res" 's/.*export_each_allocation_fails_cleanly: \([0-9]*\) allocations failed, \([0-9]*\) of them.*/\1 faults injected, \2 calls refused cleanly/p')"

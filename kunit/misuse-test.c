@@ -4,10 +4,12 @@
  * kernel warning: invalid exporter ops, a dynamic importer without
  * move_notify, a missing device, a failing vmap callback.
  *
- * Every case here makes the core print a WARNING backtrace on purpose, so
- * a log checker that fails a run on any warning must accept the ones
- * printed while this suite ("dma_buf_misuse") runs.  Booting a kernel
- * with the suites built in with dma_buf_kunit.misuse=0 skips the suite.
+ * Each case asserts the warning like the errno (see warn-watch.h): the
+ * misused function printed it, once, and nothing else warned.  The
+ * acknowledgment each asserted warning leaves in the log is what lets
+ * the harness's log checker accept exactly those reports.  Booting a
+ * kernel with the suites built in with dma_buf_kunit.misuse=0 skips the
+ * suite, for runs with panic_on_warn.
  */
 
 #include <kunit/test.h>
@@ -24,6 +26,7 @@
 #include "dummy-importer.h"
 #include "test-fence.h"
 #include "test-util.h"
+#include "warn-watch.h"
 
 static bool misuse = true;
 module_param(misuse, bool, 0444);
@@ -37,6 +40,7 @@ static int misuse_init(struct kunit *test)
 		return ret;
 	if (!misuse)
 		kunit_skip(test, "disabled by dma_buf_kunit.misuse=0");
+	dmabuf_warn_watch_begin(test);
 	return 0;
 }
 
@@ -69,6 +73,7 @@ static void export_invalid_ops_einval(struct kunit *test)
 	struct dummy_exporter *d = dummy_exporter_new(test, &p->cfg);
 
 	KUNIT_EXPECT_EQ(test, dummy_exporter_export(d), -EINVAL);
+	dmabuf_expect_warning(test, "dma_buf_export");
 	KUNIT_EXPECT_NULL(test, d->dmabuf);
 	KUNIT_EXPECT_EQ(test, dummy_calls(d, DUMMY_RELEASE), 0U);
 }
@@ -82,6 +87,7 @@ static void export_refused_takes_no_module_reference(struct kunit *test)
 	cfg.owner = dmabuf_test_fake_module(test, DMABUF_TEST_MODULE_LIVE);
 	d = dummy_exporter_new(test, &cfg);
 	KUNIT_EXPECT_EQ(test, dummy_exporter_export(d), -EINVAL);
+	dmabuf_expect_warning(test, "dma_buf_export");
 	KUNIT_EXPECT_EQ(test, dmabuf_test_module_refs(cfg.owner), 0);
 }
 
@@ -100,6 +106,7 @@ static void dynamic_attach_without_move_notify_einval(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, attach, ERR_PTR(-EINVAL));
 	if (!IS_ERR_OR_NULL(attach))
 		dma_buf_detach(d->dmabuf, attach);
+	dmabuf_expect_warning(test, "dma_buf_dynamic_attach");
 	KUNIT_EXPECT_EQ(test, dummy_calls(d, DUMMY_ATTACH), 0U);
 	KUNIT_EXPECT_TRUE(test, list_empty(&d->dmabuf->attachments));
 }
@@ -113,6 +120,7 @@ static void attach_without_device_einval(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, attach, ERR_PTR(-EINVAL));
 	if (!IS_ERR_OR_NULL(attach))
 		dma_buf_detach(d->dmabuf, attach);
+	dmabuf_expect_warning(test, "dma_buf_dynamic_attach");
 	KUNIT_EXPECT_EQ(test, dummy_calls(d, DUMMY_ATTACH), 0U);
 }
 
@@ -121,6 +129,7 @@ static void attach_without_buffer_einval(struct kunit *test)
 	struct device *dev = dmabuf_test_device(test, 0);
 
 	KUNIT_EXPECT_PTR_EQ(test, dma_buf_attach(NULL, dev), ERR_PTR(-EINVAL));
+	dmabuf_expect_warning(test, "dma_buf_dynamic_attach");
 }
 
 static void vmap_exporter_failure(struct kunit *test)
@@ -130,6 +139,8 @@ static void vmap_exporter_failure(struct kunit *test)
 
 	d->fail[DUMMY_VMAP] = -ENOMEM;
 	KUNIT_EXPECT_EQ(test, dma_buf_vmap(d->dmabuf, &map), -ENOMEM);
+	/* A WARN_ON_ONCE(): an earlier failing vmap may have used it up. */
+	dmabuf_expect_warning_once(test, "dma_buf_vmap");
 	KUNIT_EXPECT_TRUE(test, iosys_map_is_null(&map));
 	KUNIT_EXPECT_EQ(test, d->dmabuf->vmapping_counter, 0U);
 
@@ -138,6 +149,7 @@ static void vmap_exporter_failure(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, dma_buf_vmap(d->dmabuf, &map), 0);
 	KUNIT_EXPECT_EQ(test, dummy_calls(d, DUMMY_VMAP), 2U);
 	dma_buf_vunmap(d->dmabuf, &map);
+	dmabuf_expect_no_warning(test);
 }
 
 static void vmap_without_buffer_einval(struct kunit *test)
@@ -145,6 +157,7 @@ static void vmap_without_buffer_einval(struct kunit *test)
 	struct iosys_map map;
 
 	KUNIT_EXPECT_EQ(test, dma_buf_vmap(NULL, &map), -EINVAL);
+	dmabuf_expect_warning(test, "dma_buf_vmap");
 	KUNIT_EXPECT_TRUE(test, iosys_map_is_null(&map));
 }
 
@@ -152,6 +165,7 @@ static void begin_cpu_access_without_buffer_einval(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, dma_buf_begin_cpu_access(NULL, DMA_TO_DEVICE),
 			-EINVAL);
+	dmabuf_expect_warning(test, "dma_buf_begin_cpu_access");
 }
 
 static void mmap_without_vma_einval(struct kunit *test)
@@ -159,6 +173,7 @@ static void mmap_without_vma_einval(struct kunit *test)
 	struct dummy_exporter *d = dummy_export(test, NULL);
 
 	KUNIT_EXPECT_EQ(test, dma_buf_mmap(d->dmabuf, NULL, 0), -EINVAL);
+	dmabuf_expect_warning(test, "dma_buf_mmap");
 	KUNIT_EXPECT_EQ(test, dummy_calls(d, DUMMY_MMAP), 0U);
 }
 
@@ -166,15 +181,18 @@ static void map_without_attachment_einval(struct kunit *test)
 {
 	KUNIT_EXPECT_PTR_EQ(test, dma_buf_map_attachment(NULL, DMA_TO_DEVICE),
 			    ERR_PTR(-EINVAL));
+	dmabuf_expect_warning(test, "dma_buf_map_attachment");
 	KUNIT_EXPECT_PTR_EQ(test,
 			    dma_buf_map_attachment_unlocked(NULL,
 							    DMA_TO_DEVICE),
 			    ERR_PTR(-EINVAL));
+	dmabuf_expect_warning(test, "dma_buf_map_attachment_unlocked");
 }
 
 static void put_without_buffer_ignored(struct kunit *test)
 {
 	dma_buf_put(NULL);
+	dmabuf_expect_warning(test, "dma_buf_put");
 }
 
 /*
@@ -222,6 +240,7 @@ static void release_with_vmap_keeps_buffer_beyond_upstream(struct kunit *test)
 
 	dummy_put(d);
 	let_release_run();
+	dmabuf_expect_warning(test, "dmabuf_dentry_release");
 	KUNIT_EXPECT_EQ(test, dummy_calls(d, DUMMY_RELEASE), 0U);
 
 	dma_buf_vunmap(dmabuf, &map);
@@ -264,6 +283,7 @@ static void release_with_poll_armed_keeps_buffer_beyond_upstream(struct kunit *t
 	dummy_put(d);
 	fput(file);
 	let_release_run();
+	dmabuf_expect_warning(test, "dmabuf_dentry_release");
 	KUNIT_EXPECT_EQ(test, dummy_calls(d, DUMMY_RELEASE), 0U);
 
 	test_fence_signal(f);
@@ -289,6 +309,8 @@ static struct kunit_case dma_buf_misuse_cases[] = {
 
 static struct kunit_suite dma_buf_misuse_suite = {
 	.name = "dma_buf_misuse",
+	.suite_init = dmabuf_warn_watch_suite_init,
+	.suite_exit = dmabuf_warn_watch_suite_exit,
 	.init = misuse_init,
 	.exit = dmabuf_test_exit,
 	.test_cases = dma_buf_misuse_cases,
