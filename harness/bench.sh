@@ -48,6 +48,7 @@ for impl in $impls; do
 done
 
 . "$here/lib.sh"
+harness_setup
 if [ "$aa" = 1 ]; then out=${BENCH_OUT:-$CACHE/bench-aa}; else out=${BENCH_OUT:-$CACHE/bench}; fi
 mkdir -p "$out"
 raw=$out/raw.txt

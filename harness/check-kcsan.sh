@@ -13,6 +13,7 @@ export VM_FLAVOUR=kcsan
 "$here/tree.sh"
 "$here/vm-kernel.sh"
 . "$here/lib.sh"
+harness_setup
 suites=${KCSAN_SUITES:-kunit,userspace/dmabuf-fence,userspace/dmabuf-regressions,userspace/dmabuf-sysfs,userspace/dmabuf-sysfs-promise,userspace/dmabuf-fuzz}
 VM_APPEND="dmabuf.only=$suites ${VM_APPEND:-}" "$here/vm-test.sh" || true
 log=$VMDIR/test/console.log

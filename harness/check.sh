@@ -7,9 +7,11 @@
 # still run.  Exit status is non-zero if anything failed.
 set -euo pipefail
 t0=$(date +%s)
-# deps first: lib.sh picks the compiler (ccache) from what is installed
+# deps first: harness_setup picks the compiler (ccache) from what is
+# installed
 "$(dirname "$0")/deps.sh"
 . "$(dirname "$0")/lib.sh"
+harness_setup
 work_lock
 . "$PROJ/harness/ktap.sh"
 R=$WORK/results

@@ -21,6 +21,7 @@
 #   compile-users: N files compiled, N errors, N not buildable on x86_64 (T)
 # Exit status non-zero on any error.
 . "$(dirname "$0")/lib.sh"
+harness_setup
 require_tree
 
 BU=$WORK/build-users

@@ -6,6 +6,7 @@
 # printed PASS, the PNG arrived, the VM ran to its end and the kernel log
 # has no complaints.
 . "$(dirname "$0")/lib.sh"
+harness_setup
 work_lock
 . "$PROJ/harness/ktap.sh"
 

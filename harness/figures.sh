@@ -6,6 +6,7 @@
 #   fuzz operations, trinity calls, stress operations, model states.
 # Prints what it finds; a figure whose suite did not run is "n/a".
 . "$(dirname "$0")/lib.sh"
+harness_setup
 res=$VMDIR/test/results.log
 con=$VMDIR/test/console.log
 spin=$LOGDIR/gate-spin-model.log

@@ -20,6 +20,7 @@
 # identity.  The work happens in a temporary repository; KDIR is only read.
 DMABUF_NO_WORKDIR=1
 . "$(dirname "$0")/lib.sh"
+harness_setup
 . "$PROJ/harness/overlay.sh"
 
 series_base=${KDIR:-$PRISTINE}

@@ -9,6 +9,7 @@
 # tree being tested ($WORK/build-x86/usr/include), so IMPL=upstream builds
 # them with the original uapi header.
 . "$(dirname "$0")/lib.sh"
+harness_setup
 work_lock
 require_tree
 

@@ -5,6 +5,7 @@
 # This is the one target that writes to KDIR, and only when asked.
 DMABUF_NO_WORKDIR=1
 . "$(dirname "$0")/lib.sh"
+harness_setup
 . "$PROJ/harness/overlay.sh"
 
 [ -n "$KDIR" ] || die "make install needs KDIR=<path to your Linux 6.1 tree>"

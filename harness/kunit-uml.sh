@@ -5,6 +5,7 @@
 #   tools/testing/kunit/kunit.py run --kunitconfig=drivers/dma-buf
 # Writes "suite-result" lines to $WORK/results/kunit-uml.
 . "$(dirname "$0")/lib.sh"
+harness_setup
 work_lock
 . "$PROJ/harness/ktap.sh"
 require_tree

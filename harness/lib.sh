@@ -1,10 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# Shared helpers for the harness scripts.  Source it, don't run it.
+# Shared helpers for the harness scripts.  Source it, then call
+# harness_setup: sourcing only defines variables and functions.
 #
 # Inputs (environment): IMPL (ours|upstream), KDIR (optional user tree),
 # DMABUF_CACHE (cache root), V=1 (show full build output).
-
-set -euo pipefail
 
 PROJ=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${DMABUF_CACHE:-$HOME/.cache/dmabuf-core}
@@ -17,20 +16,11 @@ LOCK=$CACHE/build.lock
 PRISTINE=$CACHE/linux-source-6.1
 DEB_TARBALL=/usr/src/linux-source-6.1.tar.xz
 
-case "$IMPL" in
-ours|upstream) ;;
-*) echo "error: IMPL must be 'ours' or 'upstream' (got '$IMPL')" >&2; exit 2 ;;
-esac
-
 # Every per-tree thing lives under WORK.  A user tree gets its own
 # directory, named after its path, so it never mixes with the default one.
 # The layout below WORK is the same for both impls, which lets ccache
 # (CCACHE_BASEDIR=WORK) share objects between them.
-if [ -n "$KDIR" ]; then
-	[ -d "$KDIR" ] || {
-		echo "error: KDIR '${KDIR}' is not a directory; pass KDIR=<path to a Linux 6.1 source tree>" >&2
-		exit 2
-	}
+if [ -n "$KDIR" ] && [ -d "$KDIR" ]; then
 	KDIR=$(cd "$KDIR" && pwd)
 	KSRC_ORIGIN=$KDIR
 	WORKBASE=$CACHE/kdir-$(basename "$KDIR")-$(printf '%s' "$KDIR" | md5sum | cut -c1-8)
@@ -46,21 +36,40 @@ BUILD_UML=$WORK/build-uml
 BUILD_X86=$WORK/build-x86${VM_FLAVOUR:+-$VM_FLAVOUR}
 VMDIR=$WORK/vm${VM_FLAVOUR:+-$VM_FLAVOUR}
 LOGDIR=$WORK/logs
+KCC=gcc
 
-export CCACHE_DIR=$CACHE/ccache
-export CCACHE_BASEDIR=$WORK
-export CCACHE_NOHASHDIR=1
-export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
-export CCACHE_SLOPPINESS=${CCACHE_SLOPPINESS:-time_macros}
-KCC="ccache gcc"
-command -v ccache >/dev/null 2>&1 || KCC=gcc
+# shellcheck source=apt.sh
+. "$PROJ/harness/apt.sh"
 
-# Kernel makes must not inherit the harness make's flags or variables.
-unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
+# harness_setup: what every script needs before it starts: strict mode,
+# checked inputs, the cache and log directories, ccache, a make
+# environment of its own.  Dies on a bad IMPL or KDIR.
+harness_setup() {
+	set -euo pipefail
+	case "$IMPL" in
+	ours|upstream) ;;
+	*) echo "error: IMPL must be 'ours' or 'upstream' (got '$IMPL')" >&2; exit 2 ;;
+	esac
+	if [ -n "$KDIR" ] && [ ! -d "$KDIR" ]; then
+		echo "error: KDIR '${KDIR}' is not a directory; pass KDIR=<path to a Linux 6.1 source tree>" >&2
+		exit 2
+	fi
 
-mkdir -p "$CACHE"
-# install and format-patch only read KDIR: no work directory for them
-[ -n "${DMABUF_NO_WORKDIR:-}" ] || mkdir -p "$LOGDIR"
+	export CCACHE_DIR=$CACHE/ccache
+	export CCACHE_BASEDIR=$WORK
+	export CCACHE_NOHASHDIR=1
+	export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+	export CCACHE_SLOPPINESS=${CCACHE_SLOPPINESS:-time_macros}
+	KCC="ccache gcc"
+	command -v ccache >/dev/null 2>&1 || KCC=gcc
+
+	# Kernel makes must not inherit the harness make's flags or variables.
+	unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
+
+	mkdir -p "$CACHE"
+	# install and format-patch only read KDIR: no work directory for them
+	[ -n "${DMABUF_NO_WORKDIR:-}" ] || mkdir -p "$LOGDIR"
+}
 
 stage() { echo "== $*"; }
 note()  { echo "   $*"; }
@@ -87,14 +96,19 @@ run_logged() {
 }
 
 # locked CMD...: run CMD holding the machine-wide build lock, so builds from
-# several checkouts take turns on the two cores.
-# CMD may be a shell function.
+# several checkouts take turns on the two cores.  CMD may be a shell
+# function.  With LOCK_WAIT_FILE set, the seconds spent waiting for the
+# lock are written there (the gates subtract them from their times).
 locked() {
+	[ -z "${LOCK_WAIT_FILE:-}" ] || echo 0 >"$LOCK_WAIT_FILE"
 	if [ -n "${DMABUF_LOCK_HELD:-}" ]; then
 		"$@"
 	else
 		(
+			w=$(date +%s)
 			flock 9
+			[ -z "${LOCK_WAIT_FILE:-}" ] ||
+				echo $(( $(date +%s) - w )) >"$LOCK_WAIT_FILE"
 			export DMABUF_LOCK_HELD=1
 			"$@"
 		) 9>>"$LOCK"

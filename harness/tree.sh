@@ -8,6 +8,7 @@
 # (rm + copy), and a file is copied only when its content differs, so an
 # unchanged project leaves every timestamp alone and nothing rebuilds.
 . "$(dirname "$0")/lib.sh"
+harness_setup
 work_lock
 . "$PROJ/harness/overlay.sh"
 

@@ -8,6 +8,7 @@
 # copied into the build directory only when it differs, and not at all
 # when none of its inputs changed, so an unchanged tree rebuilds nothing.
 . "$(dirname "$0")/lib.sh"
+harness_setup
 work_lock
 require_tree
 

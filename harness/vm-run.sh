@@ -7,6 +7,7 @@
 # Exit status: 0 if the VM ran the job to its end ("#### VM-DONE"), else 1.
 # VM_TIMEOUT (seconds) bounds the whole boot; VM_APPEND adds kernel args.
 . "$(dirname "$0")/lib.sh"
+harness_setup
 work_lock
 
 mode=${1:-test}

@@ -6,6 +6,7 @@
 # (WARNING, BUG, lockdep, refcount, Oops, ...) on the console fails the run.
 # Writes "name passed failed skipped" lines to $WORK/results/vm.
 . "$(dirname "$0")/lib.sh"
+harness_setup
 work_lock
 . "$PROJ/harness/ktap.sh"
 

@@ -10,6 +10,7 @@
 # Each gate's output goes to <impl>/logs/gate-NAME.log; a summary with each
 # gate's time follows.  Exit status non-zero if any gate failed.
 . "$(dirname "$0")/../lib.sh"
+harness_setup
 [ "$IMPL" = ours ] || die "the gates judge the project's own code: IMPL=ours only"
 # Hold this tree's lock, as make check does, so no other run rewrites the
 # tree under the gates.

@@ -5,6 +5,7 @@
 # tree under test, and stage them at /tests/clients/ in the VM.  They are
 # run by their own suites.d scripts, not by the generic /tests/bin runner.
 . "$(dirname "$0")/clients-lib.inc"
+clients_setup
 
 OUT=$CLIENTS_OUT/bin
 mkdir -p "$OUT" "$STAGE/tests/clients"

@@ -12,21 +12,11 @@
 # library ldd names is copied to /usr/lib/x86_64-linux-gnu in the VM, the
 # dynamic loader to its usual path; the binaries keep their host paths.
 . "$(dirname "$0")/clients-lib.inc"
+clients_setup
 
 pkgs=(v4l-utils gstreamer1.0-tools gstreamer1.0-plugins-good)
-missing=()
-for p in "${pkgs[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-	echo "installing ${missing[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get install -y --no-install-recommends "${missing[@]}" ||
-		{ apt-get update && apt-get install -y --no-install-recommends "${missing[@]}"; } || {
-		echo "error: could not install ${missing[*]} (needed for the V4L2/GStreamer suites)" >&2
-		exit 1
-	}
-fi
+apt_install "${pkgs[@]}" ||
+	{ echo "error: could not install ${pkgs[*]} (needed for the V4L2/GStreamer suites)" >&2; exit 1; }
 
 MULTI=/usr/lib/x86_64-linux-gnu
 GSTPLUG=$MULTI/gstreamer-1.0

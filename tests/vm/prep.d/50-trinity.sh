@@ -5,16 +5,10 @@
 # tests/vm/trinity/dmabuf-testfiles.so, which turns trinity's test files
 # into dma-buf fds (Debian builds trinity without its DRM fd provider).
 . "$(dirname "$0")/clients-lib.inc"
+clients_setup
 
-if ! dpkg-query -W -f='${Status}' trinity 2>/dev/null | grep -q 'install ok installed'; then
-	echo "installing trinity"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get install -y --no-install-recommends trinity ||
-		{ apt-get update && apt-get install -y --no-install-recommends trinity; } || {
-		echo "error: could not install trinity (needed for the trinity suite)" >&2
-		exit 1
-	}
-fi
+apt_install trinity ||
+	{ echo "error: could not install trinity (needed for the trinity suite)" >&2; exit 1; }
 
 bin=/usr/bin/trinity
 MULTI=/usr/lib/x86_64-linux-gnu
