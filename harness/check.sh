@@ -21,49 +21,26 @@ H=$PROJ/harness
 rm -rf "$R"; mkdir -p "$R"
 
 step() {	# step NAME CMD...: run a step, log its time
-	local s=$(date +%s) rc=0
+	local name=$1 s=$(date +%s) rc=0
+	shift
 	"$@" || rc=$?
-	echo "$(basename "$1" .sh) $(( $(date +%s) - s ))" >>"$R/times"
+	echo "$name $(( $(date +%s) - s ))" >>"$R/times"
 	return $rc
 }
 
-step "$H/kunit-uml.sh" || true
+step kunit-uml "$H/kunit-uml.sh" || true
 [ -f "$R/kunit-uml" ] || echo "kunit-uml 0 1 0" >"$R/kunit-uml"
 
-if step "$H/vm-kernel.sh"; then
-	step "$H/vm-test.sh" || true
+if step vm-kernel "$H/vm-kernel.sh"; then
+	step vm-test "$H/vm-test.sh" || true
 	[ -s "$R/vm" ] || echo "vm 0 1 0" >"$R/vm"
 else
 	echo "vm-kernel 0 1 0" >"$R/vm"
 fi
 
-# Gates: harness/gates.d/*.sh (for IMPL=ours: they judge the project's own
-# code).  Each exits non-zero on failure; its last "N passed, N failed" line,
-# if any, gives its counts.
+# Gates (for IMPL=ours: they judge the project's own code).
 if [ "$IMPL" = ours ]; then
-	for g in "$H"/gates.d/*.sh; do
-		[ -f "$g" ] || continue
-		name=$(basename "$g" .sh); name=${name#[0-9][0-9]-}
-		glog=$LOGDIR/gate-$name.log
-		stage "gate $name (log: $glog)"
-		rc=0
-		(cd "$PROJ" && export PROJ KSRC WORK CACHE IMPL LOGDIR BUILD_X86 BUILD_UML KCC &&
-			bash "$g") >"$glog" 2>&1 || rc=$?
-		counts=$(grep -a -E '^([A-Za-z0-9_-]+: )?[0-9]+ passed, [0-9]+ failed' "$glog" | tail -n1 |
-			sed -E 's/^[A-Za-z0-9_-]+: //; s/ passed, / /; s/ failed(, ([0-9]+) skipped)?.*/ \2/' || true)
-		read -r p f s <<<"${counts:-}"
-		p=${p:-0} f=${f:-0} s=${s:-0}
-		if [ -z "$counts" ]; then
-			if [ $rc = 0 ]; then p=1; else f=1; fi
-		fi
-		[ $rc != 0 ] && [ "$f" = 0 ] && f=1
-		note "$(printf '%-28s %4d passed %3d failed' "$name" "$p" "$f")"
-		if [ "$f" -gt 0 ]; then
-			grep -a -v '^\s*$' "$glog" | tail -n 15 | sed 's/^/      /' >&2 || true
-			echo "      full log: $glog" >&2
-		fi
-		echo "gate/$name $p $f $s" >>"$R/gates"
-	done
+	GATES_RESULTS=$R/gates step gates "$H/gates/run.sh" || true
 fi
 
 # The hardening suites' figures (reports, leaks, faults, fuzzing, model);

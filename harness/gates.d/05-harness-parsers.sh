@@ -5,7 +5,8 @@
 # goes through, against the fixtures of harness/tests/ (harness/tests/run.sh).
 # Each test case is a pass or a failure.  Needs no tree, build or VM: bash and awk.
 main() {
-. "$PROJ/harness/gates/lib.sh"
+. "$PROJ/harness/gates/helpers.sh"
+gate_setup
 out=$GSTATE/harness-parsers
 mkdir -p "$out"
 rc=0

@@ -12,7 +12,8 @@
 # (All in a function: bash reads a script as it runs it, so editing a
 # running gate would otherwise derail it.)
 main() {
-. "$PROJ/harness/gates/lib.sh"
+. "$PROJ/harness/gates/helpers.sh"
+gate_setup
 require_fresh_tree
 command -v sparse >/dev/null || apt_install sparse
 

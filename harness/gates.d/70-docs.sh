@@ -22,7 +22,8 @@
 # (All in a function: bash reads a script as it runs it, so editing a
 # running gate would otherwise derail it.)
 main() {
-. "$PROJ/harness/gates/lib.sh"
+. "$PROJ/harness/gates/helpers.sh"
+gate_setup
 require_fresh_tree
 command -v sphinx-build >/dev/null || apt_install python3-sphinx
 command -v sphinx-build >/dev/null || { echo "error: sphinx-build is missing"; gate_result docs 0 1; exit 1; }

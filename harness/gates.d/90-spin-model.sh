@@ -17,7 +17,8 @@
 # (All in a function: bash reads a script as it runs it, so editing a
 # running gate would otherwise derail it.)
 main() {
-. "$PROJ/harness/gates/lib.sh"
+. "$PROJ/harness/gates/helpers.sh"
+gate_setup
 command -v spin >/dev/null || apt_install spin || true
 if ! command -v spin >/dev/null; then
 	echo "error: spin is missing (apt-get install spin)"

@@ -4,7 +4,8 @@
 # without debugfs, sysfs statistics or dma-bufs at all): it builds
 # warning-free, the table and --json runs exit 0, and the JSON parses.
 main() {
-. "$PROJ/harness/gates/lib.sh"
+. "$PROJ/harness/gates/helpers.sh"
+gate_setup
 out=$GSTATE/inspect
 mkdir -p "$out"
 gcc -O2 -Wall -Wextra -Werror -o "$out/dmabuf-inspect" "$PROJ/inspect/dmabuf-inspect.c"

@@ -1,33 +1,27 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# Shared helpers for the quality gates (harness/gates.d/*.sh).  Source it.
+# Helpers of the quality gates (harness/gates.d/*.sh), on top of
+# harness/lib.sh.  Source it, then call gate_setup: sourcing only defines
+# variables and functions.
 #
-# Environment (set by harness/check.sh, or by harness/gates/run.sh):
-#   PROJ KSRC WORK CACHE IMPL LOGDIR BUILD_X86 BUILD_UML KCC
-# The gates read the project's files from the prepared tree KSRC (so paths
-# are the kernel's: drivers/dma-buf/dma-buf.c, include/linux/dma-buf.h...),
-# and keep their caches and build directories under $WORK.
+# Environment (set by harness/gates/run.sh): PROJ, and lib.sh's inputs
+# (IMPL, KDIR, DMABUF_CACHE).  The gates read the project's files from the
+# prepared tree KSRC (so paths are the kernel's: drivers/dma-buf/dma-buf.c,
+# include/linux/dma-buf.h...), and keep their caches and build directories
+# under $WORK.
 
-set -euo pipefail
-
-: "${PROJ:?PROJ not set (run the gates through make check or harness/gates/run.sh)}"
-: "${KSRC:?}" "${WORK:?}" "${CACHE:?}"
-KCC=${KCC:-gcc}
-LOGDIR=${LOGDIR:-$WORK/logs}
-BUILD_X86=${BUILD_X86:-$WORK/build-x86}
+# shellcheck source=../lib.sh
+. "${PROJ:?PROJ not set (run the gates through make check or harness/gates/run.sh)}/harness/lib.sh"
 GATES=$PROJ/harness/gates
 GSTATE=$WORK/gates		# per-gate caches
-LOCK=$CACHE/build.lock
-JOBS=${JOBS:-2}
-mkdir -p "$GSTATE" "$LOGDIR"
 
-# Kernel makes must not inherit the harness make's flags or variables.
-unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
-
-# ccache as the harness sets it up (a gate may be run on its own).
-export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
-export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$WORK}
-export CCACHE_NOHASHDIR=1
-export CCACHE_SLOPPINESS=${CCACHE_SLOPPINESS:-time_macros}
+# gate_setup: lib.sh's harness_setup, the gates' state directory, the list
+# of the project's files, and lock waits recorded for since().
+gate_setup() {
+	harness_setup
+	mkdir -p "$GSTATE"
+	LOCK_WAIT_FILE=$GSTATE/lock.wait
+	our_files
+}
 
 # The project's files, by their path in the tree (the overlay map of
 # harness/overlay.sh, IMPL=ours).
@@ -51,7 +45,6 @@ our_files() {
 	[ -f "$PROJ/kunit/Makefile" ] && OUR_BUILD+=(drivers/dma-buf/kunit/Makefile)
 	return 0
 }
-our_files
 
 # The project path of a tree path (for messages and the cleanroom split).
 proj_path() {
@@ -106,24 +99,6 @@ require_fresh_tree() {
 	return 0
 }
 
-# locked CMD...: run CMD holding the machine-wide build lock (unless the
-# caller already holds it).
-# How long it waited for the lock goes to $GSTATE/lock.wait (see since).
-locked() {
-	echo 0 >"$GSTATE/lock.wait"
-	if [ -n "${DMABUF_LOCK_HELD:-}" ]; then
-		"$@"
-	else
-		(
-			w=$(date +%s)
-			flock 9
-			echo $(( $(date +%s) - w )) >"$GSTATE/lock.wait"
-			export DMABUF_LOCK_HELD=1
-			"$@"
-		) 9>>"$LOCK"
-	fi
-}
-
 # since T0: "Ns" elapsed since T0 (date +%s), less the last wait for the
 # build lock, which is mentioned.
 since() {
@@ -143,22 +118,6 @@ hash_of() {
 		printf '%s\n' "$f"
 		if [ -f "$f" ]; then cat "$f"; else echo "<missing>"; fi
 	done | sha256sum | cut -c1-32
-}
-
-# apt_install PKG...: install missing Debian packages (a fresh machine).
-apt_install() {
-	local missing=() p
-	for p in "$@"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
-	done
-	[ ${#missing[@]} -eq 0 ] && return 0
-	local sudo=""
-	[ "$(id -u)" = 0 ] || sudo="sudo -n"
-	echo "installing ${missing[*]} (apt-get)"
-	export DEBIAN_FRONTEND=noninteractive
-	$sudo apt-get install -y -q -o DPkg::Lock::Timeout=600 --no-install-recommends "${missing[@]}" >/dev/null ||
-	{ $sudo apt-get update -q -o DPkg::Lock::Timeout=600 >/dev/null &&
-	  $sudo apt-get install -y -q -o DPkg::Lock::Timeout=600 --no-install-recommends "${missing[@]}" >/dev/null; }
 }
 
 # gate_result NAME PASSED FINDINGS: the closing lines every gate prints.
