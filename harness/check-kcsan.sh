@@ -29,8 +29,9 @@ note "KCSAN: $total race reports in the whole kernel, $core involving the dma-bu
 res=$WORK/results/vm
 pass=$(awk '{ p += $2 } END { print p + 0 }' "$res")
 fail=$(awk '{ f += $3 } END { print f + 0 }' "$res")
-# The generic kernel-log scan counts every KCSAN report; only ours count here.
-grep -q '^vm/kernel-log 0 1 0' "$res" && fail=$((fail - 1))
+# The generic kernel-log scan fails every suite a KCSAN report came
+# during; only reports about the core count here.
+fail=$((fail - $(grep -c '^vm/kernel-log/' "$res" || true)))
 [ "$core" -eq 0 ] && pass=$((pass + 1)) || fail=$((fail + 1))
 echo "kcsan: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -66,6 +66,31 @@ scan_kernel_log() {
 		grep -a -E "$KERNEL_BAD_RE"
 }
 
+# The lines the VM's runner writes to the kernel log around each suite.
+KERNEL_SUITE_MARK='dmabuf-harness: suite '
+
+# kernel_log_suites PROBLEMS CONSOLE: which suite was running when each of
+# scan_kernel_log's offending lines (PROBLEMS, "LINE:text") was printed in
+# CONSOLE, by the runner's "dmabuf-harness: suite NAME begins|ends" marks.
+# Prints "NAME COUNT" per suite, in the order of their first report;
+# "(boot)" before the first suite, "(between suites)" after one ended.
+kernel_log_suites() {
+	awk -v mark="$KERNEL_SUITE_MARK" '
+		FILENAME == ARGV[1] { bad[$0 + 0] = 1; next }
+		FNR == 1 { cur = "(boot)" }
+		(i = index($0, mark)) > 0 {
+			split(substr($0, i + length(mark)), w, " ")
+			sub(/\r$/, "", w[2])
+			cur = (w[2] == "begins") ? w[1] : "(between suites)"
+		}
+		FNR in bad {
+			if (!(cur in count))
+				order[++n] = cur
+			count[cur]++
+		}
+		END { for (i = 1; i <= n; i++) print order[i], count[order[i]] }' "$1" "$2"
+}
+
 # ktap_count < KTAP: print "passed failed skipped" for a (possibly nested)
 # KTAP/TAP stream.  Only leaf results are counted (a suite line that sums up
 # its cases is not a test itself); a parent that failed without any failed

@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# Gate: the harness's own result parsers (ktap_count, scan_kernel_log and
-# sum_results of harness/ktap.sh), which every other count of make check
-# goes through, against the fixtures of harness/tests/ (harness/tests/run.sh).
-# Each test case is a pass or a failure.  Needs no tree, build or VM: bash and awk.
+# Gate: the harness's own result parsers (ktap_count, scan_kernel_log,
+# kernel_log_suites and sum_results of harness/ktap.sh), which every other
+# count of make check goes through, against the fixtures of harness/tests/
+# (harness/tests/run.sh).  Each test case is a pass or a failure.  Needs no
+# tree, build or VM: bash and awk.
 main() {
 . "$PROJ/harness/gates/helpers.sh"
 gate_setup

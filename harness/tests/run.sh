@@ -167,6 +167,23 @@ test_ktap_count_empty_input_counts_nothing() {
 	expect_eq "passed failed skipped" "0 0 0" "$(ktap_count </dev/null)"
 }
 
+# ---- kernel_log_suites ---------------------------------------------------
+
+test_kernel_log_suites_blames_the_running_suite() {
+	# a report before the first suite, one between two, two during one
+	local problems=$TMP/problems
+	scan_kernel_log "$FIXTURES/vm-console-suites.log" >"$problems" || :
+	expect_eq "suites" "(boot) 1
+(between suites) 1
+userspace/dmabuf-fuzz 2" \
+		"$(kernel_log_suites "$problems" "$FIXTURES/vm-console-suites.log")"
+}
+
+test_kernel_log_suites_nothing_for_no_problems() {
+	expect_eq "suites" "" \
+		"$(kernel_log_suites /dev/null "$FIXTURES/vm-console-suites.log")"
+}
+
 # ---- sum_results ---------------------------------------------------------
 
 test_sum_results_adds_every_file() {

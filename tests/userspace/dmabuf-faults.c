@@ -1657,7 +1657,6 @@ static const struct kt_case cases[] = {
 	{ "fault_bufinfo", t_fault_bufinfo },
 	{ "fault_sysfs_size", t_fault_sysfs_size },
 	{ "fault_sysfs_exporter_name", t_fault_sysfs_exporter_name },
-	{ "kernel_log_clean", kt_kernel_log_clean },
 };
 
 #define DEBUGFS_MAGIC_NR 0x64626720
@@ -1670,7 +1669,6 @@ static void setup(void)
 	/* Mount what is missing, but leave a debugfs that is there alone. */
 	if (statfs("/sys/kernel/debug", &sf) || sf.f_type != DEBUGFS_MAGIC_NR)
 		tst_mounts();
-	kt_kmsg_mark();
 	p = mmap(NULL, sizeof(struct totals), PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (p != MAP_FAILED)

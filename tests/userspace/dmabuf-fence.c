@@ -965,13 +965,11 @@ static const struct kt_case cases[] = {
 	{ "fd_in_flight_survives_sender_close", t_fd_in_flight_survives_sender_close },
 	{ "set_name_concurrent_readers", t_set_name_concurrent_readers },
 	{ "set_name_concurrent_other_process", t_set_name_concurrent_other_process },
-	{ "kernel_log_clean", kt_kernel_log_clean },
 };
 
 static void setup(void)
 {
 	tst_mounts();
-	kt_kmsg_mark();
 }
 
 int main(void)

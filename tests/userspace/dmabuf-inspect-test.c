@@ -279,7 +279,6 @@ static const struct kt_case cases[] = {
 	{ "inspect_json_matches_picture", t_inspect_json_matches_picture },
 	{ "inspect_table_names_every_buffer", t_inspect_table_names_every_buffer },
 	{ "inspect_exiting_processes_no_error", t_inspect_exiting_processes_no_error },
-	{ "kernel_log_clean", kt_kernel_log_clean },
 };
 
 int main(void)

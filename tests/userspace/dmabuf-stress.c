@@ -256,13 +256,11 @@ static int t_stress_mixed(void)
 
 static const struct kt_case cases[] = {
 	{ "stress_mixed", t_stress_mixed },
-	{ "kernel_log_clean", kt_kernel_log_clean },
 };
 
 static void setup(void)
 {
 	tst_mounts();
-	kt_kmsg_mark();
 }
 
 int main(void)

@@ -1546,13 +1546,11 @@ static const struct kt_case cases[] = {
 	{ "promise_dmabuf_dir_walk_no_half_beyond_upstream",
 	  t_promise_dmabuf_dir_walk_no_half_beyond_upstream },
 	{ "promise_sysfs_reader_contention", t_promise_sysfs_reader_contention },
-	{ "kernel_log_clean", kt_kernel_log_clean },
 };
 
 static void setup(void)
 {
 	tst_mounts();
-	kt_kmsg_mark();
 }
 
 int main(void)

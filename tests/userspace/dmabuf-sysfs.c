@@ -772,13 +772,11 @@ static const struct kt_case cases[] = {
 	{ "sysfs_walk_while_exporting", t_sysfs_walk_while_exporting },
 	{ "sysfs_walk_removed_whole_beyond_upstream",
 	  t_sysfs_walk_removed_whole_beyond_upstream },
-	{ "kernel_log_clean", kt_kernel_log_clean },
 };
 
 static void setup(void)
 {
 	tst_mounts();
-	kt_kmsg_mark();
 }
 
 int main(void)

@@ -227,7 +227,6 @@ static const struct kt_case cases[] = {
 	{ "trace_buffer_life_beyond_upstream", t_trace_buffer_life_beyond_upstream },
 	{ "trace_off_logs_nothing_beyond_upstream", t_trace_off_logs_nothing_beyond_upstream },
 	{ "trace_event_races_close_beyond_upstream", t_trace_event_races_close_beyond_upstream },
-	{ "kernel_log_clean", kt_kernel_log_clean },
 };
 
 int main(void)

@@ -1379,13 +1379,11 @@ static const struct kt_case cases[] = {
 #if defined(__x86_64__)
 	{ "compat32_ioctls", t_compat32_ioctls },
 #endif
-	{ "kernel_log_clean", kt_kernel_log_clean },
 };
 
 static void setup(void)
 {
 	tst_mounts();
-	kt_kmsg_mark();
 #if defined(__i386__)
 	kt_diag("32-bit build: ioctls go through the kernel's compat path");
 #endif

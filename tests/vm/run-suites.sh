@@ -8,7 +8,8 @@
 #      checks of the whole run, such as the kmemleak scan.
 # Each suite prints KTAP/TAP on stdout.  Its output is framed by
 #   #### SUITE-BEGIN <name>   and   #### SUITE-END <name> rc=<exit status>
-# lines that the host parses.  SUITE_TIMEOUT (seconds) bounds each suite.
+# lines that the host parses; the kernel log gets "dmabuf-harness: suite
+# <name> begins" and "... ends", so that a report there can be blamed.  SUITE_TIMEOUT (seconds) bounds each suite.
 timeout_s=${SUITE_TIMEOUT:-900}
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
@@ -29,8 +30,11 @@ run_suite() {
 		echo "#### SUITE-END $name rc=0"
 		return 0 ;;
 	esac
+	# the host names the suite a kernel report came during by these
+	echo "<6>dmabuf-harness: suite $name begins" >/dev/kmsg 2>/dev/null
 	timeout "$timeout_s" "$@" 2>&1
 	rc=$?
+	echo "<6>dmabuf-harness: suite $name ends" >/dev/kmsg 2>/dev/null
 	[ $rc = 143 ] || [ $rc = 137 ] && echo "# suite $name timed out after ${timeout_s}s"
 	echo "#### SUITE-END $name rc=$rc"
 }
