@@ -2,7 +2,7 @@
 # Result helpers shared by the harness scripts.  Source it.
 
 # Kernel messages that fail a run, whatever the tests said.
-KERNEL_BAD_RE='WARNING:|BUG:|kernel BUG|possible circular locking|possible recursive locking|inconsistent lock state|refcount_t:|KASAN|UBSAN|ODEBUG:|Oops|general protection fault|Call Trace|Kernel panic'
+KERNEL_BAD_RE='WARNING:|BUG:|kernel BUG|blocked for more than|detected stalls|possible circular locking|possible recursive locking|inconsistent lock state|refcount_t:|KASAN|UBSAN|ODEBUG:|Oops|general protection fault|Call Trace|Kernel panic'
 
 # Reports that are not about the code under test: a whole "cut here" ...
 # "end trace" block matching this is dropped before the scan.
