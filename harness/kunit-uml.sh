@@ -76,6 +76,17 @@ if [ "$has_suites" = 0 ] && [ "$pass$fail" = 00 ]; then
 	exit 0
 fi
 
+# The counts are ktap_count's, as for every other KTAP the harness reads;
+# kunit.py's own summary must agree with them.
+if [ -f "$BUILD_UML/test.log" ]; then
+	read -r kp kf ks < <(ktap_count <"$BUILD_UML/test.log")
+	if [ "$kp $kf $ks" != "$pass $fail $skip" ]; then
+		echo "error: ktap_count of $BUILD_UML/test.log says $kp passed, $kf failed, $ks skipped; kunit.py says $pass, $fail, $skip" >&2
+		kf=$((kf + 1))
+	fi
+	pass=$kp fail=$kf skip=$ks
+fi
+
 # Kernel complaints in the UML run fail it even when every case passed.
 bad=0
 if [ -f "$BUILD_UML/test.log" ] && scan_kernel_log "$BUILD_UML/test.log" >"$LOGDIR/kunit-uml.bad"; then
