@@ -12,6 +12,7 @@
 #include <linux/seq_file.h>
 #include <linux/sysfs.h>
 
+#include "dma-buf-compat.h"
 #include "dma-buf-sysfs-stats.h"
 
 /**
@@ -106,7 +107,7 @@ static int stats_add_file(struct kernfs_node *dir, const char *name,
 }
 
 /* Buffers come and go far too often for a uevent each. */
-static int dma_buf_stats_uevent_filter(struct kobject *kobj)
+static int dma_buf_stats_uevent_filter(DMA_BUF_KOBJ_CONST struct kobject *kobj)
 {
 	return 0;
 }

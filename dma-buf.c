@@ -26,6 +26,7 @@
 #include <uapi/linux/dma-buf.h>
 #include <uapi/linux/magic.h>
 
+#include "dma-buf-compat.h"
 #include "dma-buf-internal.h"
 #include "dma-buf-sysfs-stats.h"
 
@@ -61,10 +62,13 @@
  *   dma_buf_end_cpu_access() (DMA_BUF_IOCTL_SYNC from userspace).
  *
  * Locking, outermost first: the global buffer list mutex (debugfs only), a
- * buffer's reservation lock, then &dma_buf.lock, which only guards the vmap
- * state.  &dma_buf.lock is never held while calling into the exporter for
- * anything but vmap and vunmap, so exporters may take it themselves in
- * their map callbacks.  &dma_buf.name_lock is a leaf spinlock.
+ * buffer's reservation lock, then (6.1) &dma_buf.lock, which only guards
+ * the vmap state.  &dma_buf.lock is never held while calling into the
+ * exporter for anything but vmap and vunmap, so exporters may take it
+ * themselves in their map callbacks.  &dma_buf.name_lock is a leaf
+ * spinlock.  From 6.2 on there is no &dma_buf.lock: the reservation lock
+ * guards the vmap state, and every map and unmap runs under it (see
+ * dma-buf-compat.h).
  */
 
 /* Every exported buffer whose file is still open, for debugfs. */
@@ -161,6 +165,7 @@ static DEFINE_SPINLOCK(dmabuf_kept_lock);
 static char *dmabuf_dname(struct dentry *dentry, char *buffer, int buflen)
 {
 	struct dma_buf *buf = dentry->d_fsdata;
+	const char *name;
 	char *res;
 
 	/* Only a failed export leaves a dentry without a buffer. */
@@ -169,12 +174,16 @@ static char *dmabuf_dname(struct dentry *dentry, char *buffer, int buflen)
 
 	/*
 	 * The name may be replaced at any moment: format it under its lock.
-	 * At most DMA_BUF_NAME_LEN - 1 characters of it, as in 6.1, also when
-	 * a driver set a longer one itself.
+	 * At most DMA_BUF_NAME_LEN - 1 characters of it; of a longer one (a
+	 * driver's own) 6.1 shows those, later lines nothing.
 	 */
 	spin_lock(&buf->name_lock);
+	name = buf->name ?: "";
+	if (DMA_BUF_DNAME_DROPS_LONG_NAME &&
+	    strnlen(name, DMA_BUF_NAME_LEN) == DMA_BUF_NAME_LEN)
+		name = "";
 	res = dynamic_dname(buffer, buflen, "/%s:%.*s", dentry->d_name.name,
-			    DMA_BUF_NAME_LEN - 1, buf->name ?: "");
+			    DMA_BUF_NAME_LEN - 1, name);
 	spin_unlock(&buf->name_lock);
 
 	return res;
@@ -500,7 +509,7 @@ struct dma_buf *dma_buf_export(const struct dma_buf_export_info *exp_info)
 	buf->exp_name = exp_info->exp_name;
 	buf->owner = exp_info->owner;
 	spin_lock_init(&buf->name_lock);
-	mutex_init(&buf->lock);
+	dma_buf_vmap_lock_init(buf);
 	INIT_LIST_HEAD(&buf->attachments);
 	init_waitqueue_head(&buf->poll);
 	buf->cb_in.poll = &buf->poll;
@@ -540,6 +549,14 @@ err_put_file:
 }
 EXPORT_SYMBOL_NS_GPL(dma_buf_export, DMA_BUF);
 
+/* Makes @fd, reserved by the caller, the buffer's. */
+static void dma_buf_install(struct dma_buf *buf, int fd)
+{
+	/* before fd_install(): from then on a close() may free the buffer */
+	dma_buf_trace(fd, buf, fd);
+	fd_install(fd, buf->file);
+}
+
 /**
  * dma_buf_fd - give a buffer a file descriptor in the current process
  * @buf: the buffer
@@ -562,11 +579,13 @@ int dma_buf_fd(struct dma_buf *buf, int flags)
 
 	fd = get_unused_fd_flags(flags);
 	if (fd >= 0)
-		dma_buf_fd_install(buf, fd);
+		dma_buf_install(buf, fd);
 
 	return fd;
 }
 EXPORT_SYMBOL_NS_GPL(dma_buf_fd, DMA_BUF);
+
+#if !DMA_BUF_RESV_LOCKING
 
 /**
  * dma_buf_fd_install - bind a buffer to a reserved file descriptor
@@ -581,11 +600,10 @@ EXPORT_SYMBOL_NS_GPL(dma_buf_fd, DMA_BUF);
  */
 void dma_buf_fd_install(struct dma_buf *buf, int fd)
 {
-	/* before fd_install(): from then on a close() may free the buffer */
-	dma_buf_trace(fd, buf, fd);
-	fd_install(fd, buf->file);
+	dma_buf_install(buf, fd);
 }
 EXPORT_SYMBOL_NS_GPL(dma_buf_fd_install, DMA_BUF);
+#endif
 
 /**
  * dma_buf_get - look up the buffer behind a file descriptor
@@ -735,11 +753,14 @@ static int dma_buf_map_for_life(struct dma_buf_attachment *attach)
 {
 	struct dma_buf *buf = attach->dmabuf;
 	bool pinned = dma_buf_is_dynamic(buf);
+	/* 6.1 maps a static exporter's buffer here without the lock */
+	bool locked = pinned || DMA_BUF_RESV_LOCKING;
 	struct sg_table *sgt;
 	int ret = 0;
 
-	if (pinned) {
+	if (locked)
 		dma_resv_lock(buf->resv, NULL);
+	if (pinned) {
 		ret = buf->ops->pin(attach);
 		if (ret)
 			goto out_unlock;
@@ -757,7 +778,7 @@ static int dma_buf_map_for_life(struct dma_buf_attachment *attach)
 	attach->dir = DMA_BIDIRECTIONAL;
 
 out_unlock:
-	if (pinned)
+	if (locked)
 		dma_resv_unlock(buf->resv);
 	return ret;
 }
@@ -868,28 +889,43 @@ void dma_buf_detach(struct dma_buf *buf, struct dma_buf_attachment *attach)
 {
 	bool dynamic;
 
-	if (WARN_ON(!buf || !attach))
+	/* From 6.2 on, an attachment of another buffer is refused too. */
+	if (WARN_ON(!buf || !attach ||
+		    (DMA_BUF_RESV_LOCKING && attach->dmabuf != buf)))
 		return;
 
 	dma_buf_trace(detach, buf, dev_name(attach->dev),
 		      dma_buf_attachment_is_dynamic(attach));
 	dynamic = dma_buf_is_dynamic(buf);
 
-	if (attach->sgt) {
-		if (dynamic)
-			dma_resv_lock(buf->resv, NULL);
-
-		dma_buf_exporter_unmap(attach, attach->sgt, attach->dir);
-
-		if (dynamic) {
-			buf->ops->unpin(attach);
-			dma_resv_unlock(buf->resv);
+	if (DMA_BUF_RESV_LOCKING) {
+		/* mapping, pin and attachment go in one locked section */
+		dma_resv_lock(buf->resv, NULL);
+		if (attach->sgt) {
+			dma_buf_exporter_unmap(attach, attach->sgt, attach->dir);
+			if (dynamic)
+				buf->ops->unpin(attach);
 		}
-	}
+		list_del(&attach->node);
+		dma_resv_unlock(buf->resv);
+	} else {
+		/* 6.1: a static exporter's mapping goes without the lock */
+		if (attach->sgt) {
+			if (dynamic)
+				dma_resv_lock(buf->resv, NULL);
 
-	dma_resv_lock(buf->resv, NULL);
-	list_del(&attach->node);
-	dma_resv_unlock(buf->resv);
+			dma_buf_exporter_unmap(attach, attach->sgt, attach->dir);
+
+			if (dynamic) {
+				buf->ops->unpin(attach);
+				dma_resv_unlock(buf->resv);
+			}
+		}
+
+		dma_resv_lock(buf->resv, NULL);
+		list_del(&attach->node);
+		dma_resv_unlock(buf->resv);
+	}
 
 	if (buf->ops->detach)
 		buf->ops->detach(buf, attach);
@@ -952,9 +988,9 @@ EXPORT_SYMBOL_NS_GPL(dma_buf_unpin, DMA_BUF);
  * again.  For a static importer the call waits for the kernel's fences on
  * the buffer; a dynamic importer must follow the fences itself.
  *
- * Context: process context.  The caller holds the reservation lock when
- * the importer or the exporter is dynamic, and never &dma_buf.lock: the
- * exporter's map callback may take it.
+ * Context: process context.  The caller holds the reservation lock: from
+ * 6.2 on always, in 6.1 when the importer or the exporter is dynamic (and
+ * never &dma_buf.lock there: the exporter's map callback may take it).
  *
  * Return: the table, or an ERR_PTR(): -EINVAL for a missing attachment,
  * -EBUSY when the cached mapping has another direction, -ENOMEM when the
@@ -975,7 +1011,7 @@ struct sg_table *dma_buf_map_attachment(struct dma_buf_attachment *attach,
 		return ERR_PTR(-EINVAL);
 
 	buf = attach->dmabuf;
-	if (dma_buf_attachment_is_dynamic(attach))
+	if (DMA_BUF_RESV_LOCKING || dma_buf_attachment_is_dynamic(attach))
 		dma_resv_assert_held(buf->resv);
 
 	if (attach->sgt) {
@@ -1056,8 +1092,8 @@ EXPORT_SYMBOL_NS_GPL(dma_buf_map_attachment_unlocked, DMA_BUF);
  * other is handed back to the exporter, and a buffer pinned for it is
  * unpinned.
  *
- * Context: process context.  The caller holds the reservation lock when
- * the importer or the exporter is dynamic.
+ * Context: process context.  The caller holds the reservation lock: from
+ * 6.2 on always, in 6.1 when the importer or the exporter is dynamic.
  */
 void dma_buf_unmap_attachment(struct dma_buf_attachment *attach,
 			      struct sg_table *sg_table,
@@ -1071,7 +1107,7 @@ void dma_buf_unmap_attachment(struct dma_buf_attachment *attach,
 		return;
 
 	buf = attach->dmabuf;
-	if (dma_buf_attachment_is_dynamic(attach))
+	if (DMA_BUF_RESV_LOCKING || dma_buf_attachment_is_dynamic(attach))
 		dma_resv_assert_held(buf->resv);
 
 	if (sg_table == attach->sgt)
@@ -1249,7 +1285,8 @@ EXPORT_SYMBOL_NS_GPL(dma_buf_mmap, DMA_BUF);
  * Nested calls share one mapping: the exporter maps on the first call and
  * unmaps when dma_buf_vunmap() has been called as often as this.
  *
- * Context: process context; takes &dma_buf.lock.
+ * Context: process context; takes &dma_buf.lock (6.1), or the caller holds
+ * the reservation lock (6.2 on; see dma_buf_vmap_unlocked()).
  *
  * Return: 0 on success, -EINVAL without a buffer or when the exporter
  * cannot vmap, or the exporter's error.
@@ -1264,10 +1301,12 @@ int dma_buf_vmap(struct dma_buf *buf, struct iosys_map *map)
 	if (WARN_ON(!buf))
 		return -EINVAL;
 
-	if (!buf->ops->vmap)
-		return -EINVAL;
+	dma_buf_vmap_lock(buf);
 
-	mutex_lock(&buf->lock);
+	if (!buf->ops->vmap) {
+		ret = -EINVAL;
+		goto out_unlock;
+	}
 
 	if (!buf->vmapping_counter) {
 		WARN_ON(iosys_map_is_set(&buf->vmap_ptr));
@@ -1286,7 +1325,7 @@ int dma_buf_vmap(struct dma_buf *buf, struct iosys_map *map)
 	*map = buf->vmap_ptr;
 
 out_unlock:
-	mutex_unlock(&buf->lock);
+	dma_buf_vmap_unlock(buf);
 	return ret;
 }
 EXPORT_SYMBOL_NS_GPL(dma_buf_vmap, DMA_BUF);
@@ -1296,14 +1335,15 @@ EXPORT_SYMBOL_NS_GPL(dma_buf_vmap, DMA_BUF);
  * @buf: the buffer
  * @map: the mapping dma_buf_vmap() returned
  *
- * Context: process context; takes &dma_buf.lock.
+ * Context: process context; takes &dma_buf.lock (6.1), or the caller holds
+ * the reservation lock (6.2 on).
  */
 void dma_buf_vunmap(struct dma_buf *buf, struct iosys_map *map)
 {
 	if (WARN_ON(!buf))
 		return;
 
-	mutex_lock(&buf->lock);
+	dma_buf_vmap_lock(buf);
 
 	/* 6.1 BUGs on each of these; a warning and no unmapping will do. */
 	if (WARN_ON(iosys_map_is_null(&buf->vmap_ptr) ||
@@ -1319,9 +1359,57 @@ void dma_buf_vunmap(struct dma_buf *buf, struct iosys_map *map)
 	iosys_map_clear(&buf->vmap_ptr);
 
 out_unlock:
-	mutex_unlock(&buf->lock);
+	dma_buf_vmap_unlock(buf);
 }
 EXPORT_SYMBOL_NS_GPL(dma_buf_vunmap, DMA_BUF);
+
+#if DMA_BUF_RESV_LOCKING
+/**
+ * dma_buf_vmap_unlocked - map a buffer into kernel space, taking the lock
+ * @buf: the buffer
+ * @map: where the address is returned; cleared on failure
+ *
+ * dma_buf_vmap() for callers that do not hold the reservation lock.
+ *
+ * Context: process context; the caller must not hold the reservation lock.
+ *
+ * Return: see dma_buf_vmap().
+ */
+int dma_buf_vmap_unlocked(struct dma_buf *buf, struct iosys_map *map)
+{
+	int ret;
+
+	iosys_map_clear(map);
+
+	if (WARN_ON(!buf))
+		return -EINVAL;
+
+	dma_resv_lock(buf->resv, NULL);
+	ret = dma_buf_vmap(buf, map);
+	dma_resv_unlock(buf->resv);
+
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(dma_buf_vmap_unlocked, DMA_BUF);
+
+/**
+ * dma_buf_vunmap_unlocked - drop a kernel mapping, taking the lock
+ * @buf: the buffer
+ * @map: the mapping dma_buf_vmap_unlocked() returned
+ *
+ * Context: process context; the caller must not hold the reservation lock.
+ */
+void dma_buf_vunmap_unlocked(struct dma_buf *buf, struct iosys_map *map)
+{
+	if (WARN_ON(!buf))
+		return;
+
+	dma_resv_lock(buf->resv, NULL);
+	dma_buf_vunmap(buf, map);
+	dma_resv_unlock(buf->resv);
+}
+EXPORT_SYMBOL_NS_GPL(dma_buf_vunmap_unlocked, DMA_BUF);
+#endif
 
 #ifdef CONFIG_DEBUG_FS
 /* One buffer's block of dma_buf/bufinfo; the caller holds its resv lock. */

@@ -18,6 +18,16 @@
 #include <linux/fs.h>
 #include <linux/dma-fence.h>
 #include <linux/wait.h>
+#include <linux/version.h>
+
+/*
+ * DMA_BUF_RESV_LOCKING: one header for two kernel lines.  From 6.2 on, the
+ * reservation lock replaces &dma_buf.lock around kernel mappings (see the
+ * vmap callback and dma_buf_vmap_unlocked()) and is held around every map
+ * and unmap.  The test is on the upstream release, so a distribution's 6.1
+ * keeps 6.1's rules whatever it backported.
+ */
+#define DMA_BUF_RESV_LOCKING	(KERNEL_VERSION(6, 2, 0) <= LINUX_VERSION_CODE)
 
 struct device;
 struct dma_buf;
@@ -154,8 +164,9 @@ struct dma_buf_ops {
 	 * @vmap:
 	 *
 	 * Optional.  Maps the whole buffer into kernel address space and
-	 * stores the address in @map.  Called with &dma_buf.lock held, only
-	 * for the first of a series of nested dma_buf_vmap() calls.
+	 * stores the address in @map.  Called with &dma_buf.lock held (6.1)
+	 * or the reservation lock held (6.2 and later), only for the first of
+	 * a series of nested dma_buf_vmap() calls.
 	 *
 	 * Returns 0 on success or a negative errno.
 	 */
@@ -165,7 +176,7 @@ struct dma_buf_ops {
 	 * @vunmap:
 	 *
 	 * Optional.  Undoes @vmap when the last nested mapping goes away;
-	 * called with &dma_buf.lock held.
+	 * called with the same lock held as @vmap.
 	 */
 	void (*vunmap)(struct dma_buf *dmabuf, struct iosys_map *map);
 };
@@ -178,8 +189,9 @@ struct dma_buf_ops {
  * @attachments: the buffer's &dma_buf_attachment list, protected by the
  *	reservation lock @resv.
  * @ops: the exporter's operations.
- * @lock: serialises @vmapping_counter and @vmap_ptr.  Exporters may take
- *	it in their callbacks except @vmap/@vunmap, which run under it.
+ * @lock: (6.1 only) serialises @vmapping_counter and @vmap_ptr.
+ *	Exporters may take it in their callbacks except @vmap/@vunmap,
+ *	which run under it.  From 6.2 on the reservation lock does.
  * @vmapping_counter: number of nested dma_buf_vmap() calls outstanding.
  * @vmap_ptr: the kernel mapping while @vmapping_counter is non-zero.
  * @exp_name: name of the exporter, for debugging and statistics.
@@ -204,7 +216,9 @@ struct dma_buf {
 	struct file *file;
 	struct list_head attachments;
 	const struct dma_buf_ops *ops;
+#if !DMA_BUF_RESV_LOCKING
 	struct mutex lock;		/* see @lock above */
+#endif
 	unsigned int vmapping_counter;
 	struct iosys_map vmap_ptr;
 	const char *exp_name;
@@ -381,7 +395,9 @@ void dma_buf_unpin(struct dma_buf_attachment *attach);
 struct dma_buf *dma_buf_export(const struct dma_buf_export_info *exp_info);
 
 int dma_buf_fd(struct dma_buf *dmabuf, int flags);
+#if !DMA_BUF_RESV_LOCKING
 void dma_buf_fd_install(struct dma_buf *dmabuf, int fd);
+#endif
 struct dma_buf *dma_buf_get(int fd);
 void dma_buf_put(struct dma_buf *dmabuf);
 
@@ -406,4 +422,8 @@ int dma_buf_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma,
 		 unsigned long pgoff);
 int dma_buf_vmap(struct dma_buf *dmabuf, struct iosys_map *map);
 void dma_buf_vunmap(struct dma_buf *dmabuf, struct iosys_map *map);
+#if DMA_BUF_RESV_LOCKING
+int dma_buf_vmap_unlocked(struct dma_buf *dmabuf, struct iosys_map *map);
+void dma_buf_vunmap_unlocked(struct dma_buf *dmabuf, struct iosys_map *map);
+#endif
 #endif /* __DMA_BUF_H__ */

@@ -17,6 +17,20 @@
 
 #include <linux/tracepoint.h>
 #include <linux/types.h>
+#include <linux/version.h>
+
+/*
+ * A string field filled from the event argument of the same name, as the
+ * kernel line spells it: 6.10 dropped __assign_str()'s source argument
+ * (__string() names it already).
+ */
+#ifndef __dma_buf_assign_str
+#if KERNEL_VERSION(6, 10, 0) <= LINUX_VERSION_CODE
+#define __dma_buf_assign_str(field)	__assign_str(field)
+#else
+#define __dma_buf_assign_str(field)	__assign_str(field, field)
+#endif
+#endif
 
 DECLARE_EVENT_CLASS(dma_buf,
 		    TP_PROTO(unsigned long ino, const char *exp_name,
@@ -28,8 +42,8 @@ DECLARE_EVENT_CLASS(dma_buf,
 				     __string(name, name)),
 		    TP_fast_assign(__entry->ino = ino;
 				   __entry->size = size;
-				   __assign_str(exp_name, exp_name);
-				   __assign_str(name, name);),
+				   __dma_buf_assign_str(exp_name);
+				   __dma_buf_assign_str(name);),
 		    TP_printk("ino=%lu exp_name=%s name=%s size=%zu",
 			      __entry->ino,
 			      __get_str(exp_name),
@@ -66,8 +80,8 @@ DECLARE_EVENT_CLASS(dma_buf_fd,
 		    TP_fast_assign(__entry->ino = ino;
 				   __entry->size = size;
 				   __entry->fd = fd;
-				   __assign_str(exp_name, exp_name);
-				   __assign_str(name, name);),
+				   __dma_buf_assign_str(exp_name);
+				   __dma_buf_assign_str(name);),
 		    TP_printk("ino=%lu exp_name=%s name=%s size=%zu fd=%d",
 			      __entry->ino,
 			      __get_str(exp_name),
@@ -101,9 +115,9 @@ DECLARE_EVENT_CLASS(dma_buf_attach,
 		    TP_fast_assign(__entry->ino = ino;
 				   __entry->size = size;
 				   __entry->is_dynamic = is_dynamic;
-				   __assign_str(exp_name, exp_name);
-				   __assign_str(name, name);
-				   __assign_str(dev_name, dev_name);),
+				   __dma_buf_assign_str(exp_name);
+				   __dma_buf_assign_str(name);
+				   __dma_buf_assign_str(dev_name);),
 		    TP_printk("ino=%lu exp_name=%s name=%s size=%zu dev=%s dynamic=%d",
 			      __entry->ino,
 			      __get_str(exp_name),
