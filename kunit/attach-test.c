@@ -225,8 +225,8 @@ static void attach_dynamic_importer_maps_static_exporter(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, map->count, 1U);
 	KUNIT_EXPECT_EQ(test, map->dir, DMA_BIDIRECTIONAL);
-	/* A static exporter is never called with the reservation lock. */
-	KUNIT_EXPECT_FALSE(test, map->resv_held);
+	/* 6.1 calls a static exporter without it, 6.2 on always with it. */
+	KUNIT_EXPECT_EQ(test, map->resv_held, DMABUF_TEST_RESV_LOCKING);
 	KUNIT_EXPECT_FALSE(test, map->lock_held);
 	KUNIT_EXPECT_NOT_NULL(test, imp->attach->sgt);
 	KUNIT_EXPECT_EQ(test, imp->attach->dir, DMA_BIDIRECTIONAL);
@@ -344,7 +344,8 @@ static void detach_unmaps_static_exporter(struct kunit *test)
 
 	dummy_importer_detach(imp);
 	KUNIT_EXPECT_EQ(test, unmap->count, 1U);
-	KUNIT_EXPECT_FALSE(test, unmap->resv_held);
+	/* 6.2 on: detach unmaps in its one locked section */
+	KUNIT_EXPECT_EQ(test, unmap->resv_held, DMABUF_TEST_RESV_LOCKING);
 	KUNIT_EXPECT_EQ(test, unmap->dir, DMA_BIDIRECTIONAL);
 	KUNIT_EXPECT_EQ(test, dummy_calls(d, DUMMY_UNPIN), 0U);
 	KUNIT_EXPECT_LT(test, unmap->stamp, d->calls[DUMMY_DETACH].stamp);

@@ -111,13 +111,13 @@ static int vmap_worker(struct worker *w)
 	unsigned int i;
 
 	for (i = 0; i < w->loops; i++) {
-		if (dma_buf_vmap(w->d->dmabuf, &map)) {
+		if (dmabuf_test_vmap(w->d->dmabuf, &map)) {
 			atomic_inc(&w->errors);
 			continue;
 		}
 		if (map.is_iomem || map.vaddr != w->d->backing)
 			atomic_inc(&w->errors);
-		dma_buf_vunmap(w->d->dmabuf, &map);
+		dmabuf_test_vunmap(w->d->dmabuf, &map);
 		cond_resched();
 	}
 	return 0;

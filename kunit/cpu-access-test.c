@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * KUnit cases for CPU access to a dma-buf: dma_buf_begin_cpu_access(),
- * dma_buf_end_cpu_access(), dma_buf_vmap(), dma_buf_vunmap() and
+ * dma_buf_end_cpu_access(), dmabuf_test_vmap(), dmabuf_test_vunmap() and
  * dma_buf_mmap().
  */
 
@@ -241,11 +241,11 @@ static void vmap_returns_exporter_mapping(struct kunit *test)
 	struct dummy_exporter *d = dummy_export(test, NULL);
 	struct iosys_map map;
 
-	KUNIT_ASSERT_EQ(test, dma_buf_vmap(d->dmabuf, &map), 0);
+	KUNIT_ASSERT_EQ(test, dmabuf_test_vmap(d->dmabuf, &map), 0);
 	KUNIT_EXPECT_FALSE(test, map.is_iomem);
 	KUNIT_EXPECT_PTR_EQ(test, map.vaddr, d->backing);
 	KUNIT_EXPECT_EQ(test, dummy_calls(d, DUMMY_VMAP), 1U);
-	dma_buf_vunmap(d->dmabuf, &map);
+	dmabuf_test_vunmap(d->dmabuf, &map);
 }
 
 static void vmap_iomem_mapping_passed_through(struct kunit *test)
@@ -254,29 +254,42 @@ static void vmap_iomem_mapping_passed_through(struct kunit *test)
 	struct iosys_map map, again;
 
 	d->vmap_iomem = true;
-	KUNIT_ASSERT_EQ(test, dma_buf_vmap(d->dmabuf, &map), 0);
+	KUNIT_ASSERT_EQ(test, dmabuf_test_vmap(d->dmabuf, &map), 0);
 	KUNIT_EXPECT_TRUE(test, map.is_iomem);
 	KUNIT_EXPECT_PTR_EQ(test, (void __force *)map.vaddr_iomem, d->backing);
-	KUNIT_ASSERT_EQ(test, dma_buf_vmap(d->dmabuf, &again), 0);
+	KUNIT_ASSERT_EQ(test, dmabuf_test_vmap(d->dmabuf, &again), 0);
 	KUNIT_EXPECT_TRUE(test, iosys_map_is_equal(&map, &again));
-	dma_buf_vunmap(d->dmabuf, &again);
-	dma_buf_vunmap(d->dmabuf, &map);
+	dmabuf_test_vunmap(d->dmabuf, &again);
+	dmabuf_test_vunmap(d->dmabuf, &map);
 	KUNIT_EXPECT_TRUE(test, d->vunmap_map.is_iomem);
 }
 
+/*
+ * The exporter's vmap and vunmap run under the buffer's vmap lock:
+ * &dma_buf.lock in 6.1 (and not the reservation lock), the reservation
+ * lock the caller holds from 6.2 on.
+ */
 static void vmap_exporter_under_buffer_lock(struct kunit *test)
 {
 	struct dummy_exporter *d = dummy_export(test, NULL);
 	struct iosys_map map;
 
+#if DMABUF_TEST_RESV_LOCKING
+	dma_resv_lock(d->dmabuf->resv, NULL);
+	KUNIT_ASSERT_EQ(test, dma_buf_vmap(d->dmabuf, &map), 0);
+	dma_buf_vunmap(d->dmabuf, &map);
+	dma_resv_unlock(d->dmabuf->resv);
+	KUNIT_EXPECT_TRUE(test, d->calls[DUMMY_VMAP].resv_held);
+	KUNIT_EXPECT_TRUE(test, d->calls[DUMMY_VUNMAP].resv_held);
+#else
 	KUNIT_ASSERT_EQ(test, dma_buf_vmap(d->dmabuf, &map), 0);
 	KUNIT_EXPECT_TRUE(test, d->calls[DUMMY_VMAP].lock_held);
-	/* 6.1 rule: vmap is not called under the reservation lock. */
 	KUNIT_EXPECT_FALSE(test, d->calls[DUMMY_VMAP].resv_held);
 	dma_buf_vunmap(d->dmabuf, &map);
 	KUNIT_EXPECT_TRUE(test, d->calls[DUMMY_VUNMAP].lock_held);
 	KUNIT_EXPECT_FALSE(test, d->calls[DUMMY_VUNMAP].resv_held);
 	KUNIT_EXPECT_FALSE(test, mutex_is_locked(&d->dmabuf->lock));
+#endif
 }
 
 static void vmap_nested_calls_exporter_once(struct kunit *test)
@@ -284,15 +297,15 @@ static void vmap_nested_calls_exporter_once(struct kunit *test)
 	struct dummy_exporter *d = dummy_export(test, NULL);
 	struct iosys_map a, b, c;
 
-	KUNIT_ASSERT_EQ(test, dma_buf_vmap(d->dmabuf, &a), 0);
-	KUNIT_ASSERT_EQ(test, dma_buf_vmap(d->dmabuf, &b), 0);
-	KUNIT_ASSERT_EQ(test, dma_buf_vmap(d->dmabuf, &c), 0);
+	KUNIT_ASSERT_EQ(test, dmabuf_test_vmap(d->dmabuf, &a), 0);
+	KUNIT_ASSERT_EQ(test, dmabuf_test_vmap(d->dmabuf, &b), 0);
+	KUNIT_ASSERT_EQ(test, dmabuf_test_vmap(d->dmabuf, &c), 0);
 	KUNIT_EXPECT_EQ(test, dummy_calls(d, DUMMY_VMAP), 1U);
 	KUNIT_EXPECT_TRUE(test, iosys_map_is_equal(&a, &b));
 	KUNIT_EXPECT_TRUE(test, iosys_map_is_equal(&a, &c));
-	dma_buf_vunmap(d->dmabuf, &c);
-	dma_buf_vunmap(d->dmabuf, &b);
-	dma_buf_vunmap(d->dmabuf, &a);
+	dmabuf_test_vunmap(d->dmabuf, &c);
+	dmabuf_test_vunmap(d->dmabuf, &b);
+	dmabuf_test_vunmap(d->dmabuf, &a);
 }
 
 static void vunmap_calls_exporter_on_last(struct kunit *test)
@@ -300,11 +313,11 @@ static void vunmap_calls_exporter_on_last(struct kunit *test)
 	struct dummy_exporter *d = dummy_export(test, NULL);
 	struct iosys_map a, b;
 
-	KUNIT_ASSERT_EQ(test, dma_buf_vmap(d->dmabuf, &a), 0);
-	KUNIT_ASSERT_EQ(test, dma_buf_vmap(d->dmabuf, &b), 0);
-	dma_buf_vunmap(d->dmabuf, &b);
+	KUNIT_ASSERT_EQ(test, dmabuf_test_vmap(d->dmabuf, &a), 0);
+	KUNIT_ASSERT_EQ(test, dmabuf_test_vmap(d->dmabuf, &b), 0);
+	dmabuf_test_vunmap(d->dmabuf, &b);
 	KUNIT_EXPECT_EQ(test, dummy_calls(d, DUMMY_VUNMAP), 0U);
-	dma_buf_vunmap(d->dmabuf, &a);
+	dmabuf_test_vunmap(d->dmabuf, &a);
 	KUNIT_EXPECT_EQ(test, dummy_calls(d, DUMMY_VUNMAP), 1U);
 	KUNIT_EXPECT_TRUE(test, iosys_map_is_equal(&d->vunmap_map, &a));
 }
@@ -314,11 +327,11 @@ static void vmap_again_after_last_vunmap(struct kunit *test)
 	struct dummy_exporter *d = dummy_export(test, NULL);
 	struct iosys_map map;
 
-	KUNIT_ASSERT_EQ(test, dma_buf_vmap(d->dmabuf, &map), 0);
-	dma_buf_vunmap(d->dmabuf, &map);
-	KUNIT_ASSERT_EQ(test, dma_buf_vmap(d->dmabuf, &map), 0);
+	KUNIT_ASSERT_EQ(test, dmabuf_test_vmap(d->dmabuf, &map), 0);
+	dmabuf_test_vunmap(d->dmabuf, &map);
+	KUNIT_ASSERT_EQ(test, dmabuf_test_vmap(d->dmabuf, &map), 0);
 	KUNIT_EXPECT_EQ(test, dummy_calls(d, DUMMY_VMAP), 2U);
-	dma_buf_vunmap(d->dmabuf, &map);
+	dmabuf_test_vunmap(d->dmabuf, &map);
 	KUNIT_EXPECT_EQ(test, dummy_calls(d, DUMMY_VUNMAP), 2U);
 }
 
@@ -331,7 +344,7 @@ static void vmap_without_op_einval(struct kunit *test)
 	struct iosys_map map;
 
 	iosys_map_set_vaddr(&map, d);
-	KUNIT_EXPECT_EQ(test, dma_buf_vmap(d->dmabuf, &map), -EINVAL);
+	KUNIT_EXPECT_EQ(test, dmabuf_test_vmap(d->dmabuf, &map), -EINVAL);
 	/* The caller's map is cleared, not left with stale contents. */
 	KUNIT_EXPECT_TRUE(test, iosys_map_is_null(&map));
 }
@@ -342,12 +355,12 @@ static void vunmap_without_op(struct kunit *test)
 	struct dummy_exporter *d = dummy_export(test, &cfg);
 	struct iosys_map map;
 
-	KUNIT_ASSERT_EQ(test, dma_buf_vmap(d->dmabuf, &map), 0);
-	dma_buf_vunmap(d->dmabuf, &map);
+	KUNIT_ASSERT_EQ(test, dmabuf_test_vmap(d->dmabuf, &map), 0);
+	dmabuf_test_vunmap(d->dmabuf, &map);
 	/* The mapping is forgotten: the next vmap asks the exporter again. */
-	KUNIT_ASSERT_EQ(test, dma_buf_vmap(d->dmabuf, &map), 0);
+	KUNIT_ASSERT_EQ(test, dmabuf_test_vmap(d->dmabuf, &map), 0);
 	KUNIT_EXPECT_EQ(test, dummy_calls(d, DUMMY_VMAP), 2U);
-	dma_buf_vunmap(d->dmabuf, &map);
+	dmabuf_test_vunmap(d->dmabuf, &map);
 	/* Nobody unmapped the exporter's side; settle the balance. */
 	d->vmapped = 0;
 }
@@ -357,12 +370,12 @@ static void vmap_counter_tracks_nesting(struct kunit *test)
 	struct dummy_exporter *d = dummy_export(test, NULL);
 	struct iosys_map a, b;
 
-	KUNIT_ASSERT_EQ(test, dma_buf_vmap(d->dmabuf, &a), 0);
-	KUNIT_ASSERT_EQ(test, dma_buf_vmap(d->dmabuf, &b), 0);
+	KUNIT_ASSERT_EQ(test, dmabuf_test_vmap(d->dmabuf, &a), 0);
+	KUNIT_ASSERT_EQ(test, dmabuf_test_vmap(d->dmabuf, &b), 0);
 	KUNIT_EXPECT_EQ(test, d->dmabuf->vmapping_counter, 2U);
 	KUNIT_EXPECT_TRUE(test, iosys_map_is_equal(&d->dmabuf->vmap_ptr, &a));
-	dma_buf_vunmap(d->dmabuf, &b);
-	dma_buf_vunmap(d->dmabuf, &a);
+	dmabuf_test_vunmap(d->dmabuf, &b);
+	dmabuf_test_vunmap(d->dmabuf, &a);
 	KUNIT_EXPECT_EQ(test, d->dmabuf->vmapping_counter, 0U);
 	KUNIT_EXPECT_TRUE(test, iosys_map_is_null(&d->dmabuf->vmap_ptr));
 }

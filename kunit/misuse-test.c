@@ -138,7 +138,7 @@ static void vmap_exporter_failure(struct kunit *test)
 	struct iosys_map map;
 
 	d->fail[DUMMY_VMAP] = -ENOMEM;
-	KUNIT_EXPECT_EQ(test, dma_buf_vmap(d->dmabuf, &map), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, dmabuf_test_vmap(d->dmabuf, &map), -ENOMEM);
 	/* A WARN_ON_ONCE(): an earlier failing vmap may have used it up. */
 	dmabuf_expect_warning_once(test, "dma_buf_vmap");
 	KUNIT_EXPECT_TRUE(test, iosys_map_is_null(&map));
@@ -146,9 +146,9 @@ static void vmap_exporter_failure(struct kunit *test)
 
 	/* Nothing was kept: the next vmap asks the exporter again. */
 	d->fail[DUMMY_VMAP] = 0;
-	KUNIT_ASSERT_EQ(test, dma_buf_vmap(d->dmabuf, &map), 0);
+	KUNIT_ASSERT_EQ(test, dmabuf_test_vmap(d->dmabuf, &map), 0);
 	KUNIT_EXPECT_EQ(test, dummy_calls(d, DUMMY_VMAP), 2U);
-	dma_buf_vunmap(d->dmabuf, &map);
+	dmabuf_test_vunmap(d->dmabuf, &map);
 	dmabuf_expect_no_warning(test);
 }
 
@@ -236,14 +236,14 @@ static void release_with_vmap_keeps_buffer_beyond_upstream(struct kunit *test)
 	dmabuf_test_need_beyond_upstream(test, "6.1 stops the kernel here");
 	d = dummy_export(test, &kept_cfg);
 	dmabuf = d->dmabuf;
-	KUNIT_ASSERT_EQ(test, dma_buf_vmap(dmabuf, &map), 0);
+	KUNIT_ASSERT_EQ(test, dmabuf_test_vmap(dmabuf, &map), 0);
 
 	dummy_put(d);
 	let_release_run();
 	dmabuf_expect_warning(test, "dmabuf_dentry_release");
 	KUNIT_EXPECT_EQ(test, dummy_calls(d, DUMMY_RELEASE), 0U);
 
-	dma_buf_vunmap(dmabuf, &map);
+	dmabuf_test_vunmap(dmabuf, &map);
 	KUNIT_EXPECT_EQ(test, dummy_calls(d, DUMMY_VUNMAP), 1U);
 	KUNIT_EXPECT_EQ(test, dmabuf->vmapping_counter, 0U);
 	dummy_forget_kept(d);

@@ -6,6 +6,7 @@
 #include <kunit/test.h>
 #include <linux/anon_inodes.h>
 #include <linux/device.h>
+#include <linux/dma-buf.h>
 #include <linux/debugfs.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -438,6 +439,29 @@ void dmabuf_test_need_module_unload(struct kunit *test)
 {
 	if (!IS_ENABLED(CONFIG_MODULE_UNLOAD))
 		kunit_skip(test, "needs CONFIG_MODULE_UNLOAD");
+}
+
+/*
+ * A kernel mapping made the way a kernel user of the line makes one
+ * without holding the reservation lock: dma_buf_vmap() itself in 6.1,
+ * dma_buf_vmap_unlocked() from 6.2 on.
+ */
+int dmabuf_test_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
+{
+#if DMABUF_TEST_RESV_LOCKING
+	return dma_buf_vmap_unlocked(dmabuf, map);
+#else
+	return dma_buf_vmap(dmabuf, map);
+#endif
+}
+
+void dmabuf_test_vunmap(struct dma_buf *dmabuf, struct iosys_map *map)
+{
+#if DMABUF_TEST_RESV_LOCKING
+	dma_buf_vunmap_unlocked(dmabuf, map);
+#else
+	dma_buf_vunmap(dmabuf, map);
+#endif
 }
 
 void dmabuf_test_flush_fput(void)

@@ -17,6 +17,7 @@
 #include <linux/list.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/version.h>
 
 struct device;
 struct dma_buf;
@@ -26,6 +27,18 @@ struct vfsmount;
 struct vm_area_struct;
 
 #define DMABUF_TEST_MAX_DEVS	3
+
+/*
+ * The lock rules of the kernel line the suites run on: from 6.2 on, the
+ * reservation lock guards kernel mappings (there is no &dma_buf.lock) and
+ * every map and unmap, the one made at attach time included.  Cases whose
+ * expectations differ test this, and nothing else does.
+ */
+#define DMABUF_TEST_AFTER_6_1	(KERNEL_VERSION(6, 2, 0) <= LINUX_VERSION_CODE)
+#define DMABUF_TEST_RESV_LOCKING	DMABUF_TEST_AFTER_6_1
+
+/* After 6.1, a name too long for the dentry name is not shown at all. */
+#define DMABUF_TEST_DNAME_DROPS_LONG_NAME	DMABUF_TEST_AFTER_6_1
 
 /* Seconds a case waits for a buffer release that is expected to happen. */
 #define DMABUF_TEST_RELEASE_TIMEOUT	5
@@ -122,5 +135,9 @@ void dmabuf_test_need_module_unload(struct kunit *test);
 
 /* Let pending final fput()s of kernel threads run now. */
 void dmabuf_test_flush_fput(void);
+
+struct iosys_map;
+int dmabuf_test_vmap(struct dma_buf *dmabuf, struct iosys_map *map);
+void dmabuf_test_vunmap(struct dma_buf *dmabuf, struct iosys_map *map);
 
 #endif /* DMA_BUF_KUNIT_TEST_UTIL_H */
