@@ -6,7 +6,7 @@ set -euo pipefail
 # (lib.sh only defines; harness_setup, which looks for ccache, comes after)
 . "$(dirname "$0")/lib.sh"
 
-PKGS=(linux-source-6.1 qemu-system-x86 busybox-static ccache sparse coccinelle
+PKGS=("linux-source-$LINUX" qemu-system-x86 busybox-static ccache sparse coccinelle
       flex bison libelf-dev libssl-dev bc cpio kmod rsync python3 gcc make
       binutils xz-utils gcc-multilib ocaml-nox spin gnuplot-nox)
 

@@ -2,8 +2,10 @@
 # Shared helpers for the harness scripts.  Source it, then call
 # harness_setup: sourcing only defines variables and functions.
 #
-# Inputs (environment): IMPL (ours|upstream), KDIR (optional user tree),
-# DMABUF_CACHE (cache root), V=1 (show full build output).
+# Inputs (environment): LINUX (the LTS line: 6.1, the default, or 6.12),
+# IMPL (ours|upstream), KDIR (optional user tree of either line; its
+# Makefile then decides LINUX), DMABUF_CACHE (cache root), V=1 (show full
+# build output).
 
 PROJ=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${DMABUF_CACHE:-$HOME/.cache/dmabuf-core}
@@ -12,9 +14,22 @@ KDIR=${KDIR:-}
 JOBS=${JOBS:-2}
 LOCK=$CACHE/build.lock
 
-# Where the default tree comes from.
-PRISTINE=$CACHE/linux-source-6.1
-DEB_TARBALL=/usr/src/linux-source-6.1.tar.xz
+# kernel_line TREE: "VERSION.PATCHLEVEL" of a source tree's Makefile.
+kernel_line() {
+	local v p
+	v=$(sed -n 's/^VERSION = //p' "$1/Makefile" 2>/dev/null | head -n1)
+	p=$(sed -n 's/^PATCHLEVEL = //p' "$1/Makefile" 2>/dev/null | head -n1)
+	echo "${v:-?}.${p:-?}"
+}
+
+LINUX=${LINUX:-6.1}
+[ -n "$KDIR" ] && [ -f "$KDIR/Makefile" ] && LINUX=$(kernel_line "$KDIR")
+LINES="6.1 6.12"
+
+# Where the default tree of the line comes from: Debian's linux-source
+# package of the line.
+PRISTINE=$CACHE/linux-source-$LINUX
+DEB_TARBALL=/usr/src/linux-source-$LINUX.tar.xz
 
 # Every per-tree thing lives under WORK.  A user tree gets its own
 # directory, named after its path, so it never mixes with the default one.
@@ -24,9 +39,13 @@ if [ -n "$KDIR" ] && [ -d "$KDIR" ]; then
 	KDIR=$(cd "$KDIR" && pwd)
 	KSRC_ORIGIN=$KDIR
 	WORKBASE=$CACHE/kdir-$(basename "$KDIR")-$(printf '%s' "$KDIR" | md5sum | cut -c1-8)
-else
+elif [ "$LINUX" = 6.1 ]; then
 	KSRC_ORIGIN=$PRISTINE
 	WORKBASE=$CACHE
+else
+	# other lines beside 6.1's directories, which keep their old place
+	KSRC_ORIGIN=$PRISTINE
+	WORKBASE=$CACHE/linux-$LINUX
 fi
 WORK=$WORKBASE/$IMPL
 KSRC=$WORK/src
@@ -51,9 +70,13 @@ harness_setup() {
 	*) echo "error: IMPL must be 'ours' or 'upstream' (got '$IMPL')" >&2; exit 2 ;;
 	esac
 	if [ -n "$KDIR" ] && [ ! -d "$KDIR" ]; then
-		echo "error: KDIR '${KDIR}' is not a directory; pass KDIR=<path to a Linux 6.1 source tree>" >&2
+		echo "error: KDIR '${KDIR}' is not a directory; pass KDIR=<path to a Linux 6.1 or 6.12 source tree>" >&2
 		exit 2
 	fi
+	case " $LINES " in
+	*" $LINUX "*) ;;
+	*) echo "error: LINUX must be one of: $LINES (got '$LINUX'${KDIR:+, from $KDIR/Makefile})" >&2; exit 2 ;;
+	esac
 
 	export CCACHE_DIR=$CACHE/ccache
 	export CCACHE_BASEDIR=$WORK

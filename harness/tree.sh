@@ -15,26 +15,25 @@ work_lock
 unpack_default_tree() {
 	[ -f "$PRISTINE/Makefile" ] && [ -f "$PRISTINE/MAINTAINERS" ] && return 0
 	[ -f "$DEB_TARBALL" ] ||
-		die "$DEB_TARBALL is missing; run 'make deps' (installs linux-source-6.1) or pass KDIR=<6.1 tree>"
+		die "$DEB_TARBALL is missing; run 'make deps LINUX=$LINUX' (installs linux-source-$LINUX) or pass KDIR=<$LINUX tree>"
 	stage "unpacking $DEB_TARBALL into $CACHE (once, ~1 min)"
 	local tmp=$CACHE/.unpack.$$
 	rm -rf "$tmp"; mkdir -p "$tmp"
 	tar -xf "$DEB_TARBALL" -C "$tmp" || { rm -rf "$tmp"; die "could not unpack $DEB_TARBALL"; }
 	rm -rf "$PRISTINE"
-	mv "$tmp/linux-source-6.1" "$PRISTINE"
+	mv "$tmp/linux-source-$LINUX" "$PRISTINE"
 	rm -rf "$tmp"
 }
 
 # One clear line for every way a source tree can be unusable.
 check_source_tree() {
-	local t=$1 v p
-	[ -f "$t/Makefile" ] || die "$t has no Makefile: KDIR must point to the top of a Linux 6.1 source tree"
-	v=$(sed -n 's/^VERSION = //p' "$t/Makefile" | head -n1)
-	p=$(sed -n 's/^PATCHLEVEL = //p' "$t/Makefile" | head -n1)
-	[ "$v.$p" = 6.1 ] ||
-		die "$t is Linux ${v:-?}.${p:-?}, not 6.1; pass KDIR=<a 6.1-based tree> (or omit KDIR for Debian's linux-source-6.1)"
+	local t=$1 line
+	[ -f "$t/Makefile" ] || die "$t has no Makefile: KDIR must point to the top of a Linux source tree ($LINES)"
+	line=$(kernel_line "$t")
+	[ "$line" = "$LINUX" ] ||
+		die "$t is Linux $line, not $LINUX; pass KDIR=<a $LINUX-based tree> (or omit KDIR for Debian's linux-source-$LINUX)"
 	for f in drivers/dma-buf/Makefile drivers/dma-buf/Kconfig tools/testing/kunit/kunit.py; do
-		[ -f "$t/$f" ] || die "$t lacks $f; KDIR must be a complete Linux 6.1 source tree"
+		[ -f "$t/$f" ] || die "$t lacks $f; KDIR must be a complete Linux $LINUX source tree"
 	done
 	if [ -f "$t/.config" ] || [ -d "$t/include/config" ]; then
 		die "$t has in-tree build output (.config); out-of-tree builds need a clean tree: run 'make mrproper' in it or use a clean copy"
