@@ -1251,6 +1251,23 @@ static void op_alloc_heap(void)
 	register_buf((int)d.fd, S_HEAP, (len + pg - 1) / pg * pg);
 }
 
+/*
+ * udmabuf (6.1 and 6.12 alike) makes its sg table on the first
+ * SYNC_START, unlocked: two first syncs racing each other leak a table,
+ * which kmemleak reports.  The core calls the exporter there without a
+ * lock, on both lines.  Make that first sync while the buffer is still
+ * this thread's alone; later ones only sync the table.
+ */
+static void prime_udmabuf(int fd)
+{
+	struct dma_buf_sync sy = { .flags = DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW };
+
+	if (res(ioctl(fd, DMA_BUF_IOCTL_SYNC, &sy)) == 0) {
+		sy.flags = DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW;
+		res(ioctl(fd, DMA_BUF_IOCTL_SYNC, &sy));
+	}
+}
+
 static void op_alloc_udmabuf(void)
 {
 	struct udmabuf_create c;
@@ -1289,8 +1306,10 @@ static void op_alloc_udmabuf(void)
 	fd = res(ioctl(F.udev, UDMABUF_CREATE, &c));
 	fz_close(memfd);
 	ulk(&MEMFD_LK);
-	if (fd >= 0)
-		register_buf(fd, S_UDMA, c.size);
+	if (fd < 0)
+		return;
+	prime_udmabuf(fd);
+	register_buf(fd, S_UDMA, c.size);
 }
 
 static void op_vgem_dumb(void)
