@@ -86,6 +86,7 @@ done
 install -m 755 "$PROJ/tests/vm/init" "$STAGE/init"
 install -m 755 "$PROJ/tests/vm/run-suites.sh" "$STAGE/bin/run-suites"
 install -m 755 "$PROJ/tests/vm/run-bench.sh" "$STAGE/bin/run-bench"
+install -m 755 "$PROJ/tests/vm/ksft-nest.sh" "$STAGE/bin/ksft-nest"
 for s in "$PROJ"/tests/vm/post.d/*; do
 	[ -f "$s" ] && install -m 755 "$s" "$STAGE/post.d/"
 done
