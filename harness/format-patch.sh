@@ -113,7 +113,7 @@ put_ours '^include/uapi/linux/dma-buf\.h$'
 commit_step 2
 
 # 3: the statistics, under the original core.
-put_ours '^(drivers/dma-buf/dma-buf-sysfs-stats\.[ch]|include/linux/dma-buf\.h)$'
+put_ours '^(drivers/dma-buf/dma-buf-sysfs-stats\.[ch]|drivers/dma-buf/dma-buf-compat\.h|include/linux/dma-buf\.h)$'
 core=$repo/drivers/dma-buf/dma-buf.c
 edit "$core" 's/\bdma_buf_stats_teardown\(dmabuf\);/dma_buf_stats_remove(dmabuf);/'
 edit "$core" 's/\bdma_buf_init_sysfs_statistics\(\)/dma_buf_stats_init()/'

@@ -128,10 +128,14 @@ for p in "${series[@]}"; do
 			sed -i '/FILE_PATH_CHANGES/,/^$/d' "$S/checkpatch-$i.out"
 		fi
 	fi
-	nc=$(grep -c -E '^(ERROR|WARNING|CHECK):' "$S/checkpatch-$i.out" || true)
+	# the justified exceptions of the checkpatch gate hold here too
+	python3 "$GATES/checkpatch-filter.py" --partial "$GATES/checkpatch-exceptions.txt" \
+		"$S/checkpatch-$i.out" >"$S/checkpatch-$i.report"
+	read -r _ nc _ _ _ ne < <(grep '^findings ' "$S/checkpatch-$i.report")
+	[ "$ne" = 0 ] || answered+=" ($ne excused by checkpatch-exceptions.txt)"
 	if [ "$nc" != 0 ]; then
 		problems+=("checkpatch --strict: $nc finding(s)")
-		while read -r l; do problems+=("  $l"); done < <(grep -A3 -E '^(ERROR|WARNING|CHECK):' "$S/checkpatch-$i.out" | head -n 20)
+		while read -r l; do problems+=("  $l"); done < <(grep -v -E '^(findings|excused) ' "$S/checkpatch-$i.report" | head -n 20)
 	fi
 
 	if [ ${#problems[@]} = 0 ]; then

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """Apply the justified exceptions to checkpatch.pl output and count the rest.
 
-Usage: checkpatch-filter.py EXCEPTIONS OUTPUT...
+Usage: checkpatch-filter.py [--partial] EXCEPTIONS OUTPUT...
 
 Each OUTPUT is what `checkpatch.pl --strict --show-types -f FILE` printed
 for one file.  A finding is a block
@@ -21,7 +21,9 @@ needs a reason, and one that excuses nothing is reported as stale, so the
 list cannot outlive the code it describes.
 
 Prints every remaining finding and every stale or malformed exception, then
-one line "findings N files-with-findings M excused K" and exits 0.
+one line "findings N files-with-findings M excused K" and exits 0.  With
+--partial (the output of one patch of a series, which holds part of the
+files) an exception that matches nothing is not stale.
 """
 import re
 import sys
@@ -72,13 +74,17 @@ def findings(text):
 
 
 def main():
-    if len(sys.argv) < 2:
+    args = sys.argv[1:]
+    partial = bool(args) and args[0] == '--partial'
+    if partial:
+        args = args[1:]
+    if not args:
         print(__doc__)
         return 2
-    excs, bad = load_exceptions(sys.argv[1]) if sys.argv[1] != '-' else ([], [])
+    excs, bad = load_exceptions(args[0]) if args[0] != '-' else ([], [])
     count = excused = 0
     files = set()
-    for out in sys.argv[2:]:
+    for out in args[1:]:
         with open(out, encoding='utf-8', errors='replace') as fh:
             text = fh.read()
         for level, typ, msg, fname, lno, flagged, block in findings(text):
@@ -95,7 +101,7 @@ def main():
             for b in block[1:]:
                 print('    ' + b)
     for e in excs:
-        if not e['used']:
+        if not e['used'] and not partial:
             count += 1
             print('%s: stale exception, nothing matches it: %s | %s | %s'
                   % (e['where'], e['file'], e['type'], e['text']))
