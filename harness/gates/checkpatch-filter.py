@@ -15,8 +15,8 @@ EXCEPTIONS holds one exception a line:
 
     path | TYPE | text of the flagged line | reason
 
-(`#` starts a comment line).  A finding is excused when path and TYPE are
-equal and the text occurs in one of its flagged lines.  Every exception
+(`#` starts a comment line).  A finding is excused when path (or the end
+of an absolute one) and TYPE are equal and the text occurs in one of its flagged lines.  Every exception
 needs a reason, and one that excuses nothing is reported as stale, so the
 list cannot outlive the code it describes.
 
@@ -88,7 +88,10 @@ def main():
         with open(out, encoding='utf-8', errors='replace') as fh:
             text = fh.read()
         for level, typ, msg, fname, lno, flagged, block in findings(text):
-            exc = next((e for e in excs if e['file'] == fname and e['type'] == typ
+            # (files outside the tree, bench/, are checked by absolute path)
+            exc = next((e for e in excs
+                        if (e['file'] == fname or fname.endswith('/' + e['file']))
+                        and e['type'] == typ
                         and any(e['text'] in f for f in flagged)), None)
             if exc:
                 exc['used'] += 1
