@@ -1,54 +1,51 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# make check: every test, in order
-#   deps -> tree -> KUnit on UML -> x86_64 kernel -> VM suites -> gates
+# make check: every test, on every kernel line the core drops into
+# (CHECK_LINES, default "6.1 6.12"; with KDIR, that tree's line only):
+#   deps -> per line: tree, KUnit on UML, x86_64 kernel, VM suites
+#   (check-line.sh) -> the gates -> the hardening figures
 # and one closing line "N passed, N failed[, N skipped]" summing them all.
-# A failed step is counted and reported; later steps that do not need it
-# still run.  Exit status is non-zero if anything failed.
+# Exit status is non-zero if anything failed.
 set -euo pipefail
 t0=$(date +%s)
-# deps first: harness_setup picks the compiler (ccache) from what is
-# installed
-"$(dirname "$0")/deps.sh"
-. "$(dirname "$0")/lib.sh"
+H=$(cd "$(dirname "$0")" && pwd)
+. "$H/lib.sh"
+lines=${CHECK_LINES:-$LINES}
+[ -n "$KDIR" ] && lines=$LINUX
+for line in $lines; do
+	# deps first: harness_setup picks the compiler (ccache) from what is
+	# installed
+	LINUX=$line "$H/deps.sh"
+done
 harness_setup
-work_lock
-. "$PROJ/harness/ktap.sh"
-R=$WORK/results
-H=$PROJ/harness
+. "$H/ktap.sh"
 
-"$H/tree.sh"
-rm -rf "$R"; mkdir -p "$R"
+results=()
+for line in $lines; do
+	stage "line $line"
+	LINUX=$line "$H/check-line.sh" || true
+	r=$(LINUX=$line bash -c '. "$1/lib.sh"; echo "$WORK/results"' _ "$H")
+	results+=("$r/kunit-uml" "$r/vm")
+done
 
-step() {	# step NAME CMD...: run a step, log its time
-	local name=$1 s=$(date +%s) rc=0
-	shift
-	"$@" || rc=$?
-	echo "$name $(( $(date +%s) - s ))" >>"$R/times"
-	return $rc
-}
-
-step kunit-uml "$H/kunit-uml.sh" || true
-[ -f "$R/kunit-uml" ] || echo "kunit-uml 0 1 0" >"$R/kunit-uml"
-
-if step vm-kernel "$H/vm-kernel.sh"; then
-	step vm-test "$H/vm-test.sh" || true
-	[ -s "$R/vm" ] || echo "vm 0 1 0" >"$R/vm"
-else
-	echo "vm-kernel 0 1 0" >"$R/vm"
-fi
-
-# Gates (for IMPL=ours: they judge the project's own code).
+# Gates (for IMPL=ours: they judge the project's own code), in the first
+# line's tree.
+first=${lines%% *}
 if [ "$IMPL" = ours ]; then
-	GATES_RESULTS=$R/gates step gates "$H/gates/run.sh" || true
+	g=$(LINUX=$first bash -c '. "$1/lib.sh"; echo "$WORK/results/gates"' _ "$H")
+	rm -f "$g"
+	LINUX=$first GATES_RESULTS=$g "$H/gates/run.sh" || true
+	results+=("$g")
 fi
 
 # The hardening suites' figures (reports, leaks, faults, fuzzing, model);
 # they only inform, the counts above decide.
 if [ "$IMPL" = ours ]; then
-	stage "figures of this run"
-	"$H/figures.sh" || true
+	for line in $lines; do
+		stage "figures of this run, line $line"
+		LINUX=$line "$H/figures.sh" || true
+	done
 fi
 
-stage "check IMPL=$IMPL${KDIR:+ KDIR=$KDIR} finished in $(elapsed "$t0") (logs: $LOGDIR)"
-sum_results "$R/kunit-uml" "$R/vm" "$R/gates"
+stage "check IMPL=$IMPL${KDIR:+ KDIR=$KDIR} on $lines finished in $(elapsed "$t0")"
+sum_results "${results[@]}"
