@@ -22,7 +22,7 @@ BIN=$VMDIR/bin
 log=$LOGDIR/initramfs.log
 UAPI_INC=$B/usr/include
 USERSPACE_CFLAGS="-static -O2 -Wall -pthread -I$UAPI_INC -I$PROJ/tests/userspace"
-export KSRC B UAPI_INC STAGE IMPL WORK LOGDIR PROJ USERSPACE_CFLAGS
+export LINUX KSRC B UAPI_INC STAGE IMPL WORK LOGDIR PROJ USERSPACE_CFLAGS
 : >"$log"
 
 stage "building initramfs IMPL=$IMPL (log: $log)"

@@ -45,10 +45,11 @@ for l in $libs; do
 done
 [ -x "$STAGE/lib64/ld-linux-x86-64.so.2" ] || { echo "error: no dynamic loader found by ldd" >&2; exit 1; }
 
-# The suites' shared shell helpers and the original core's recorded results.
+# The suites' shared shell helpers and the original core's recorded results
+# for this kernel line (each line's vivid and v4l2 core answer differently).
 install -m 644 "$PROJ/tests/clients/vivid-lib.sh" "$STAGE/tests/clients/vivid-lib.sh"
 mkdir -p "$STAGE/tests/expected"
-cp "$PROJ"/tests/vm/expected/*.txt "$STAGE/tests/expected/" 2>/dev/null || true
+cp "$PROJ/tests/vm/expected/${LINUX:?}"/*.txt "$STAGE/tests/expected/" 2>/dev/null || true
 
 # What the suites need to know about the staged set.
 {

@@ -6,14 +6,16 @@
 #   dma-contig-imports-dma-contig  -d <vivid 1 (dma-contig)> -e <vivid 2 (dma-contig)>
 # Every "test <name>: <verdict>" line is one KTAP case, keyed by run, section
 # and name.  The case passes when its verdict equals the one the original
-# dma-buf core gives (tests/vm/expected/v4l2-compliance.txt, recorded with
+# dma-buf core gives on the same kernel line
+# (tests/vm/expected/<line>/v4l2-compliance.txt, recorded with
 # IMPL=upstream); known failures of the original are named there and show
 # up here as "ok ... # known failure".  A test missing from either side, or
 # a changed total, fails.  A run that differs is run once more, and a test
 # counts as matching when it matched in either run (vivid's request tests
 # race its threads, which TCG starves now and then; a regression differs
-# both times); the case "<run>/rerun" says so when that made it match.  A "# observed" block lists this run's results so
-# the expectation file can be regenerated (tests/vm/expected/record.sh).
+# both times); the case "<run>/rerun" says so when that made it match.  A
+# "# observed" block lists this run's results so the expectation file can
+# be regenerated (tests/vm/expected/record-v4l2-compliance.sh).
 . /tests/clients/vivid-lib.sh
 expected=/tests/expected/v4l2-compliance.txt
 frames=${V4L2_FRAMES:-10}
