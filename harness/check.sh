@@ -40,7 +40,8 @@ first=${lines%% *}
 if [ "$IMPL" = ours ]; then
 	g=$(LINUX=$first bash -c '. "$1/lib.sh"; echo "$WORK/results/gates"' _ "$H")
 	rm -f "$g"
-	LINUX=$first GATES_RESULTS=$g "$H/gates/run.sh" || true
+	# (compile-users builds the users of every line of the run)
+	LINUX=$first GATE_LINES=$lines GATES_RESULTS=$g "$H/gates/run.sh" || true
 	results+=("$g")
 fi
 
