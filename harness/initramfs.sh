@@ -7,7 +7,8 @@
 #   add to the staging root.
 # Userspace programs are compiled against the uapi headers exported from the
 # tree being tested ($WORK/build-x86/usr/include), so IMPL=upstream builds
-# them with the original uapi header.
+# them with the original uapi header, and on that tree's selftest harness
+# (tools/testing/selftests/kselftest_harness.h).
 . "$(dirname "$0")/lib.sh"
 harness_setup
 work_lock
@@ -21,8 +22,9 @@ STAGE=$VMDIR/root
 BIN=$VMDIR/bin
 log=$LOGDIR/initramfs.log
 UAPI_INC=$B/usr/include
-USERSPACE_CFLAGS="-static -O2 -Wall -pthread -I$UAPI_INC -I$PROJ/tests/userspace"
-export LINUX KSRC B UAPI_INC STAGE IMPL WORK LOGDIR PROJ USERSPACE_CFLAGS
+KSFT_INC=$KSRC/tools/testing/selftests
+USERSPACE_CFLAGS="-static -O2 -Wall -pthread -I$UAPI_INC -I$KSFT_INC -I$PROJ/tests/userspace"
+export LINUX KSRC B UAPI_INC KSFT_INC STAGE IMPL WORK LOGDIR PROJ USERSPACE_CFLAGS
 : >"$log"
 
 stage "building initramfs IMPL=$IMPL (log: $log)"
@@ -33,6 +35,7 @@ compile() {
 	if [ -x "$out" ]; then
 		local stale=0
 		for dep in "$src" "$PROJ"/tests/userspace/*.h "$UAPI_INC/linux/dma-buf.h" \
+			   "$KSFT_INC/kselftest_harness.h" "$KSFT_INC/kselftest.h" \
 			   "$UAPI_INC/linux/dma-heap.h" "$UAPI_INC/linux/udmabuf.h"; do
 			[ -e "$dep" ] && [ "$dep" -nt "$out" ] && stale=1
 		done

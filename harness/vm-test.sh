@@ -58,7 +58,10 @@ for ktap in "$out"/suites/*.ktap; do
 	fi
 	note "$(printf '%-28s %4d passed %3d failed %3d skipped%s' "vm/$name" "$p" "$f" "$s" "$why")"
 	if [ "$f" -gt 0 ]; then
-		grep -E '^ *not ok|FAILED|check failed' "$ktap" | grep -v '# SKIP' | head -n 15 | sed 's/^/      /' >&2 || true
+		# the kselftest harness's result lines, TH_LOG's "# file.c:line:test:"
+		# and its "Test terminated ..." verdicts
+		grep -E '^ *not ok|FAILED|check failed|^# [^ :]+:[0-9]+:|: Test (terminated|failed|exited|ended)' "$ktap" |
+			grep -v '# SKIP' | head -n 15 | sed 's/^/      /' >&2 || true
 		total_fail=$((total_fail + f))
 	fi
 	echo "vm/$name $p $f $s" >>"$res"

@@ -11,7 +11,12 @@
  * harness/bench.sh boots this core and the tree's original in turn, runs
  * this program on each (BENCH_FULL=1) and compares the figures.  In the
  * test VM (no BENCH_FULL) it runs every workload a few times, so that it
- * cannot rot, and each workload is one KTAP case that passes when it ran.
+ * cannot rot.  Each workload is one test, bench.<name>, that passes when
+ * it ran; it runs in a process of its own, so the live buffers it made go
+ * with it.  At full size one workload can take minutes under TCG
+ * (export_close_live_100000 makes 100k buffers first), so each has
+ * BENCH_TIMEOUT, what harness/vm-run.sh gives a whole bench boot, instead
+ * of TEST_TIMEOUT_DEFAULT (60 s).
  *
  * Workloads: export+fd+close (system heap and udmabuf, one page and
  * 1 MiB), dup+close, fstat, fdinfo read, SET_NAME, llseek SEEK_END, SYNC
@@ -23,7 +28,8 @@
  * an ioctl the VFS answers itself.
  *
  * Environment: BENCH_FULL=1, BENCH_SCALE=<percent of the default
- * iterations>, BENCH_ROUNDS=<n>, BENCH_ONLY=<name prefix>.
+ * iterations>, BENCH_ROUNDS=<n> (at most 64), BENCH_ONLY=<name prefix>
+ * (the other workloads are skipped).
  */
 #define _GNU_SOURCE
 #include "dmabuf-util.h"
@@ -35,12 +41,15 @@
 #include <sys/resource.h>
 #include <drm/drm.h>
 
+/* seconds per workload: harness/vm-run.sh's VM_TIMEOUT for a bench boot */
+#define BENCH_TIMEOUT 600
+#define MAX_ROUNDS 64
+
 static int full;
 static long scale = 100;
 static int nrounds = 5;
 static const char *only;
-static int case_no;
-static int failures;
+static int setup_errno;	/* why the program's set-up failed, or 0 */
 
 struct work {
 	int fd;			/* the buffer most workloads act on */
@@ -67,69 +76,56 @@ static int cmp_ll(const void *a, const void *b)
 
 typedef int (*op_fn)(void);
 
-/* One case: rounds of iters calls of op; prints the BENCH line. */
-static void bench(const char *name, long iters, op_fn op)
-{
-	long long res[64], t0;
-	int r, n = nrounds > 64 ? 64 : nrounds;
-	long i;
+/*
+ * First statement of every workload: it is skipped when BENCH_ONLY does
+ * not select it or there is no heap to measure, and fails when the
+ * program's set-up did.
+ */
+#define BENCH_START()							\
+	do {								\
+		if (only && strncmp(_metadata->name, only, strlen(only)))	\
+			SKIP(return, "not selected by BENCH_ONLY=%s", only);	\
+		NEED_HEAP();						\
+		ASSERT_EQ(0, setup_errno)				\
+			TH_LOG("set-up failed: %s", strerror(setup_errno));	\
+	} while (0)
 
-	if (only && strncmp(name, only, strlen(only)))
-		return;
+/* The test's rounds of iters calls of op; prints its BENCH line. */
+static void bench(struct __test_metadata *_metadata, long iters, op_fn op)
+{
+	long long res[MAX_ROUNDS], t0;
+	long i;
+	int r, e;
+
 	iters = full ? iters * scale / 100 : iters / 1000;
 	if (iters < 1)
 		iters = 1;
-	case_no++;
 	/* warm-up round: slab caches, page tables, TCG's translation cache */
-	for (i = 0; i < iters; i++) {
-		if (op()) {
-			printf("# %s: %s\nnot ok %d %s\n", name, strerror(errno),
-			       case_no, name);
-			failures++;
-			return;
-		}
-	}
-	for (r = 0; r < n; r++) {
-		t0 = kt_now_ns();
+	for (i = 0; i < iters; i++)
+		if (op())
+			break;
+	e = errno;
+	ASSERT_EQ(iters, i) TH_LOG("warm-up: %s", strerror(e));
+	for (r = 0; r < nrounds; r++) {
+		t0 = tst_now_ns();
 		for (i = 0; i < iters; i++)
 			if (op())
 				break;
-		res[r] = (kt_now_ns() - t0) / iters;
-		if (i < iters) {
-			printf("# %s: %s\nnot ok %d %s\n", name, strerror(errno),
-			       case_no, name);
-			failures++;
-			return;
-		}
+		res[r] = (tst_now_ns() - t0) / iters;
+		e = errno;
+		ASSERT_EQ(iters, i) TH_LOG("round %d: %s", r + 1, strerror(e));
 	}
-	qsort(res, n, sizeof(res[0]), cmp_ll);
-	printf("# BENCH %s median=%lld min=%lld max=%lld unit=ns iters=%ld\n",
-	       name, res[n / 2], res[0], res[n - 1], iters);
-	printf("ok %d %s\n", case_no, name);
+	qsort(res, nrounds, sizeof(res[0]), cmp_ll);
+	ksft_print_msg("BENCH %s median=%lld min=%lld max=%lld unit=ns iters=%ld\n",
+		       _metadata->name, res[nrounds / 2], res[0], res[nrounds - 1], iters);
 }
 
-/* A case measured another way (bytes, a rate): just the figures. */
-static void report(const char *name, long long med, long long lo, long long hi,
-		   const char *unit)
+/* A workload measured another way (bytes, a rate): its rounds' figures. */
+static void report(struct __test_metadata *_metadata, long long *res, const char *unit)
 {
-	if (only && strncmp(name, only, strlen(only)))
-		return;
-	case_no++;
-	if (med < 0) {
-		printf("# %s: %s\nnot ok %d %s\n", name, strerror(errno), case_no, name);
-		failures++;
-		return;
-	}
-	printf("# BENCH %s median=%lld min=%lld max=%lld unit=%s\n",
-	       name, med, lo, hi, unit);
-	printf("ok %d %s\n", case_no, name);
-}
-
-static void skip(const char *name, const char *why)
-{
-	if (only && strncmp(name, only, strlen(only)))
-		return;
-	printf("ok %d %s # SKIP %s\n", ++case_no, name, why);
+	qsort(res, nrounds, sizeof(res[0]), cmp_ll);
+	ksft_print_msg("BENCH %s median=%lld min=%lld max=%lld unit=%s\n",
+		       _metadata->name, res[nrounds / 2], res[0], res[nrounds - 1], unit);
 }
 
 /* ------------------------------------------------------------ workloads */
@@ -338,96 +334,79 @@ static int set_live(long n)
 	return 0;
 }
 
-static void growth(void)
+static void live_buffers(struct __test_metadata *_metadata, long n)
 {
-	static const long live[] = { 1, 1000, 10000, 100000 };
-	char name[64];
-	unsigned int i;
+	ASSERT_EQ(0, set_live(n)) TH_LOG("%ld live buffers: %s", n, strerror(errno));
+}
 
-	for (i = 0; i < KT_ARRAY_SIZE(live); i++) {
-		long n = full ? live[i] : live[i] / 1000;
-
-		snprintf(name, sizeof(name), "export_close_live_%ld", live[i]);
-		if (set_live(n)) {
-			report(name, -1, 0, 0, "ns");
-			break;
-		}
-		bench(name, 2000, op_heap_4k);
-		if (i < 3) {
-			snprintf(name, sizeof(name), "bufinfo_live_%ld", live[i]);
-			bench(name, live[i] >= 10000 ? 20 : live[i] >= 1000 ? 200 : 2000,
-			      op_bufinfo);
-		}
-	}
-	set_live(0);
+/* A growth workload's live buffers: n at full size, n / 1000 in the smoke run. */
+static long growth(long n)
+{
+	return full ? n : n / 1000;
 }
 
 static atomic_long exported;
 static atomic_int stop;
 
+/* Exports until stop; returns NULL, or the errno of the export that failed. */
 static void *export_thread(void *arg)
 {
 	(void)arg;
 	while (!atomic_load(&stop)) {
 		if (op_heap_4k())
-			return (void *)1;
+			return (void *)(long)(errno ? errno : EIO);
 		atomic_fetch_add(&exported, 1);
 	}
 	return NULL;
 }
 
-/* ns per export over all threads, with `threads` exporting at once. */
+/* ns per export over all threads, with `threads` exporting at once; -1 and errno. */
 static long long export_rate(int threads, long ms)
 {
 	pthread_t th[8];
 	long long t0, t;
 	void *bad = NULL;
-	int i;
+	int i, n, e;
 
 	atomic_store(&exported, 0);
 	atomic_store(&stop, 0);
-	t0 = kt_now_ns();
-	for (i = 0; i < threads; i++)
-		if (pthread_create(&th[i], NULL, export_thread, NULL))
-			return -1;
-	usleep(ms * 1000);
+	t0 = tst_now_ns();
+	for (n = 0; n < threads; n++) {
+		e = pthread_create(&th[n], NULL, export_thread, NULL);
+		if (e)
+			break;
+	}
+	if (n == threads)
+		usleep(ms * 1000);
 	atomic_store(&stop, 1);
-	for (i = 0; i < threads; i++) {
+	for (i = 0; i < n; i++) {
 		void *r;
 
 		pthread_join(th[i], &r);
 		bad = bad ? bad : r;
 	}
-	t = kt_now_ns() - t0;
-	if (bad || !atomic_load(&exported))
+	t = tst_now_ns() - t0;
+	if (n < threads) {
+		errno = e;
 		return -1;
+	}
+	if (bad || !atomic_load(&exported)) {
+		errno = bad ? (int)(long)bad : EIO;
+		return -1;
+	}
 	return t / atomic_load(&exported);
 }
 
-static void threads(void)
+static void export_threads(struct __test_metadata *_metadata, int threads)
 {
-	int n;
+	long long res[MAX_ROUNDS];
+	int r;
 
-	for (n = 1; n <= 2; n++) {
-		long long res[64];
-		char name[32];
-		int r, rounds = nrounds > 64 ? 64 : nrounds;
-
-		snprintf(name, sizeof(name), "export_threads_%d", n);
-		if (only && strncmp(name, only, strlen(only)))
-			continue;
-		for (r = 0; r < rounds; r++) {
-			res[r] = export_rate(n, full ? 1000 : 50);
-			if (res[r] < 0)
-				break;
-		}
-		if (r < rounds) {
-			report(name, -1, 0, 0, "ns");
-			continue;
-		}
-		qsort(res, rounds, sizeof(res[0]), cmp_ll);
-		report(name, res[rounds / 2], res[0], res[rounds - 1], "ns");
+	for (r = 0; r < nrounds; r++) {
+		res[r] = export_rate(threads, full ? 1000 : 50);
+		ASSERT_LE(0, res[r]) TH_LOG("round %d: %s", r + 1, strerror(errno));
 	}
+	report(_metadata, res, "ns");
 }
 
 /*
@@ -447,39 +426,6 @@ static long long slab_in_use(void)
 			total += active * size;
 	fclose(f);
 	return total;
-}
-
-/* Slab bytes behind one live one-page buffer: dma_buf, file, inode, ... */
-static void memory_per_buffer(void)
-{
-	long n = full ? 10000 : 200;
-	long long res[64];
-	int r, rounds = nrounds > 64 ? 64 : nrounds;
-
-	if (only && strncmp("slab_bytes_per_buffer", only, strlen(only)))
-		return;
-	for (r = 0; r < rounds; r++) {
-		long long before, after;
-
-		set_live(0);
-		/* let RCU free what earlier rounds released */
-		usleep(300 * 1000);
-		before = slab_in_use();
-		if (set_live(n))
-			break;
-		after = slab_in_use();
-		if (before < 0 || after < 0)
-			break;
-		res[r] = (after - before) / n;
-	}
-	set_live(0);
-	if (r < rounds) {
-		report("slab_bytes_per_buffer", -1, 0, 0, "bytes");
-		return;
-	}
-	qsort(res, rounds, sizeof(res[0]), cmp_ll);
-	report("slab_bytes_per_buffer", res[rounds / 2], res[0], res[rounds - 1],
-	       "bytes");
 }
 
 /* --------------------------------------------------------------- set-up */
@@ -516,7 +462,11 @@ static long env_long(const char *name, long def)
 	return v && *v ? atol(v) : def;
 }
 
-int main(void)
+/*
+ * Once for the program, before the first test: the knobs, the mounts and
+ * the buffer (and vgem, udmabuf, memfds) every workload inherits.
+ */
+static void __attribute__((constructor)) bench_dmabuf_setup(void)
 {
 	full = env_long("BENCH_FULL", 0) > 0;
 	scale = env_long("BENCH_SCALE", 100);
@@ -526,16 +476,14 @@ int main(void)
 		scale = 1;
 	if (nrounds < 1)
 		nrounds = 1;
+	if (nrounds > MAX_ROUNDS)
+		nrounds = MAX_ROUNDS;
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
 	tst_mounts();
-	printf("TAP version 13\n");
 	printf("# bench-dmabuf: %s, %d rounds, scale %ld%%\n",
 	       full ? "full" : "smoke run", nrounds, scale);
-	if (!have_heap()) {
-		printf("1..0 # SKIP no " HEAP_PATH "\n");
-		return 0;
-	}
+	if (!have_heap())
+		return;		/* every workload skips */
 	raise_fd_limit(110000);
 	W.live = calloc(110000, sizeof(*W.live));
 	W.fd = heap_alloc(tst_page_size());
@@ -545,58 +493,254 @@ int main(void)
 	W.memfd_1m = sealed_memfd(MIB);
 	floor_fd = eventfd(0, EFD_CLOEXEC);
 	if (!W.live || W.fd < 0 || floor_fd < 0) {
-		printf("# set-up failed: %s\n1..0\n", strerror(errno));
-		return 1;
+		setup_errno = errno ? errno : EIO;
+		return;
 	}
 	W.sync_fd = buf_export(W.fd, DMA_BUF_SYNC_RW);
-
-	/* the floor of the machine */
-	bench("floor_eventfd_close", 20000, op_eventfd);
-	bench("floor_memfd_close", 20000, op_memfd);
-	bench("floor_ioctl_vfs", 100000, op_ioctl_floor);
-	bench("ioctl_unknown_enotty", 100000, op_ioctl_unknown);
-
-	/* single operations on one buffer */
-	bench("export_close_heap_4k", 5000, op_heap_4k);
-	bench("export_close_heap_1m", 500, op_heap_1m);
-	if (W.udev >= 0 && W.memfd_4k >= 0 && W.memfd_1m >= 0) {
-		bench("export_close_udmabuf_4k", 5000, op_udmabuf_4k);
-		bench("export_close_udmabuf_1m", 1000, op_udmabuf_1m);
-	} else {
-		skip("export_close_udmabuf_4k", "no " UDMABUF_PATH);
-		skip("export_close_udmabuf_1m", "no " UDMABUF_PATH);
-	}
-	bench("dup_close", 50000, op_dup_close);
-	bench("fstat", 50000, op_fstat);
-	bench("fdinfo_read", 10000, op_fdinfo);
-	bench("set_name", 20000, op_set_name);
-	bench("llseek_end", 100000, op_llseek_end);
-	bench("sync_start_end_rw", 20000, op_sync);
-	bench("poll_no_fences", 50000, op_poll);
-	bench("export_sync_file", 10000, op_export_sync_file);
-	if (W.sync_fd >= 0)
-		bench("import_sync_file", 10000, op_import_sync_file);
-	else
-		skip("import_sync_file", "EXPORT_SYNC_FILE failed");
-	bench("mmap_touch_munmap", 5000, op_mmap_touch);
-	if (W.drm >= 0)
-		bench("vgem_prime_import_close", 5000, op_vgem_import);
-	else
-		skip("vgem_prime_import_close", "no vgem");
-
-	/* many buffers */
-	if (set_live(full ? 1000 : 10) == 0) {
-		bench("bufinfo_read_1k", 200, op_bufinfo);
-		if (access(SYSFS_BUFFERS, F_OK) == 0)
-			bench("sysfs_walk_1k", 20, op_sysfs_walk);
-		else
-			skip("sysfs_walk_1k", "no " SYSFS_BUFFERS);
-	}
-	set_live(0);
-	growth();
-	threads();
-	memory_per_buffer();
-
-	printf("1..%d\n", case_no);
-	return failures ? 1 : 0;
 }
+
+/* A fixture only for TEST_F_TIMEOUT: the set-up is the program's, above. */
+FIXTURE(bench) {};
+
+FIXTURE_SETUP(bench)
+{
+}
+
+FIXTURE_TEARDOWN(bench)
+{
+}
+
+/* ------------------------------------------------------------ the floor */
+
+TEST_F_TIMEOUT(bench, floor_eventfd_close, BENCH_TIMEOUT)
+{
+	BENCH_START();
+	bench(_metadata, 20000, op_eventfd);
+}
+
+TEST_F_TIMEOUT(bench, floor_memfd_close, BENCH_TIMEOUT)
+{
+	BENCH_START();
+	bench(_metadata, 20000, op_memfd);
+}
+
+TEST_F_TIMEOUT(bench, floor_ioctl_vfs, BENCH_TIMEOUT)
+{
+	BENCH_START();
+	bench(_metadata, 100000, op_ioctl_floor);
+}
+
+TEST_F_TIMEOUT(bench, ioctl_unknown_enotty, BENCH_TIMEOUT)
+{
+	BENCH_START();
+	bench(_metadata, 100000, op_ioctl_unknown);
+}
+
+/* ---------------------------------------------- one operation, one buffer */
+
+TEST_F_TIMEOUT(bench, export_close_heap_4k, BENCH_TIMEOUT)
+{
+	BENCH_START();
+	bench(_metadata, 5000, op_heap_4k);
+}
+
+TEST_F_TIMEOUT(bench, export_close_heap_1m, BENCH_TIMEOUT)
+{
+	BENCH_START();
+	bench(_metadata, 500, op_heap_1m);
+}
+
+#define NEED_UDMABUF_MEMFDS()						\
+	do {								\
+		if (W.udev < 0 || W.memfd_4k < 0 || W.memfd_1m < 0)	\
+			SKIP(return, "no " UDMABUF_PATH);		\
+	} while (0)
+
+TEST_F_TIMEOUT(bench, export_close_udmabuf_4k, BENCH_TIMEOUT)
+{
+	BENCH_START();
+	NEED_UDMABUF_MEMFDS();
+	bench(_metadata, 5000, op_udmabuf_4k);
+}
+
+TEST_F_TIMEOUT(bench, export_close_udmabuf_1m, BENCH_TIMEOUT)
+{
+	BENCH_START();
+	NEED_UDMABUF_MEMFDS();
+	bench(_metadata, 1000, op_udmabuf_1m);
+}
+
+TEST_F_TIMEOUT(bench, dup_close, BENCH_TIMEOUT)
+{
+	BENCH_START();
+	bench(_metadata, 50000, op_dup_close);
+}
+
+TEST_F_TIMEOUT(bench, fstat, BENCH_TIMEOUT)
+{
+	BENCH_START();
+	bench(_metadata, 50000, op_fstat);
+}
+
+TEST_F_TIMEOUT(bench, fdinfo_read, BENCH_TIMEOUT)
+{
+	BENCH_START();
+	bench(_metadata, 10000, op_fdinfo);
+}
+
+TEST_F_TIMEOUT(bench, set_name, BENCH_TIMEOUT)
+{
+	BENCH_START();
+	bench(_metadata, 20000, op_set_name);
+}
+
+TEST_F_TIMEOUT(bench, llseek_end, BENCH_TIMEOUT)
+{
+	BENCH_START();
+	bench(_metadata, 100000, op_llseek_end);
+}
+
+TEST_F_TIMEOUT(bench, sync_start_end_rw, BENCH_TIMEOUT)
+{
+	BENCH_START();
+	bench(_metadata, 20000, op_sync);
+}
+
+TEST_F_TIMEOUT(bench, poll_no_fences, BENCH_TIMEOUT)
+{
+	BENCH_START();
+	bench(_metadata, 50000, op_poll);
+}
+
+TEST_F_TIMEOUT(bench, export_sync_file, BENCH_TIMEOUT)
+{
+	BENCH_START();
+	bench(_metadata, 10000, op_export_sync_file);
+}
+
+TEST_F_TIMEOUT(bench, import_sync_file, BENCH_TIMEOUT)
+{
+	BENCH_START();
+	if (W.sync_fd < 0)
+		SKIP(return, "EXPORT_SYNC_FILE failed");
+	bench(_metadata, 10000, op_import_sync_file);
+}
+
+TEST_F_TIMEOUT(bench, mmap_touch_munmap, BENCH_TIMEOUT)
+{
+	BENCH_START();
+	bench(_metadata, 5000, op_mmap_touch);
+}
+
+TEST_F_TIMEOUT(bench, vgem_prime_import_close, BENCH_TIMEOUT)
+{
+	BENCH_START();
+	if (W.drm < 0)
+		SKIP(return, "no vgem");
+	bench(_metadata, 5000, op_vgem_import);
+}
+
+/* ---------------------------------------------------------- many buffers */
+
+TEST_F_TIMEOUT(bench, bufinfo_read_1k, BENCH_TIMEOUT)
+{
+	BENCH_START();
+	live_buffers(_metadata, full ? 1000 : 10);
+	bench(_metadata, 200, op_bufinfo);
+}
+
+TEST_F_TIMEOUT(bench, sysfs_walk_1k, BENCH_TIMEOUT)
+{
+	BENCH_START();
+	live_buffers(_metadata, full ? 1000 : 10);
+	if (access(SYSFS_BUFFERS, F_OK))
+		SKIP(return, "no " SYSFS_BUFFERS);
+	bench(_metadata, 20, op_sysfs_walk);
+}
+
+/* ---------------------------------------------------------------- growth */
+
+TEST_F_TIMEOUT(bench, export_close_live_1, BENCH_TIMEOUT)
+{
+	BENCH_START();
+	live_buffers(_metadata, growth(1));
+	bench(_metadata, 2000, op_heap_4k);
+}
+
+TEST_F_TIMEOUT(bench, bufinfo_live_1, BENCH_TIMEOUT)
+{
+	BENCH_START();
+	live_buffers(_metadata, growth(1));
+	bench(_metadata, 2000, op_bufinfo);
+}
+
+TEST_F_TIMEOUT(bench, export_close_live_1000, BENCH_TIMEOUT)
+{
+	BENCH_START();
+	live_buffers(_metadata, growth(1000));
+	bench(_metadata, 2000, op_heap_4k);
+}
+
+TEST_F_TIMEOUT(bench, bufinfo_live_1000, BENCH_TIMEOUT)
+{
+	BENCH_START();
+	live_buffers(_metadata, growth(1000));
+	bench(_metadata, 200, op_bufinfo);
+}
+
+TEST_F_TIMEOUT(bench, export_close_live_10000, BENCH_TIMEOUT)
+{
+	BENCH_START();
+	live_buffers(_metadata, growth(10000));
+	bench(_metadata, 2000, op_heap_4k);
+}
+
+TEST_F_TIMEOUT(bench, bufinfo_live_10000, BENCH_TIMEOUT)
+{
+	BENCH_START();
+	live_buffers(_metadata, growth(10000));
+	bench(_metadata, 20, op_bufinfo);
+}
+
+TEST_F_TIMEOUT(bench, export_close_live_100000, BENCH_TIMEOUT)
+{
+	BENCH_START();
+	live_buffers(_metadata, growth(100000));
+	bench(_metadata, 2000, op_heap_4k);
+}
+
+TEST_F_TIMEOUT(bench, export_threads_1, BENCH_TIMEOUT)
+{
+	BENCH_START();
+	export_threads(_metadata, 1);
+}
+
+TEST_F_TIMEOUT(bench, export_threads_2, BENCH_TIMEOUT)
+{
+	BENCH_START();
+	export_threads(_metadata, 2);
+}
+
+/* Slab bytes behind one live one-page buffer: dma_buf, file, inode, ... */
+TEST_F_TIMEOUT(bench, slab_bytes_per_buffer, BENCH_TIMEOUT)
+{
+	long n = full ? 10000 : 200;
+	long long res[MAX_ROUNDS], before, after;
+	int r;
+
+	BENCH_START();
+	for (r = 0; r < nrounds; r++) {
+		live_buffers(_metadata, 0);
+		/* let RCU free what earlier rounds released */
+		usleep(300 * 1000);
+		before = slab_in_use();
+		ASSERT_LE(0, before) TH_LOG("/proc/slabinfo: %s", strerror(errno));
+		live_buffers(_metadata, n);
+		after = slab_in_use();
+		ASSERT_LE(0, after) TH_LOG("/proc/slabinfo: %s", strerror(errno));
+		res[r] = (after - before) / n;
+	}
+	report(_metadata, res, "bytes");
+}
+
+TEST_HARNESS_MAIN

@@ -30,8 +30,9 @@
  * into vgem (attach + map), DMA_BUF_SET_NAME, DMA_BUF_IOCTL_SYNC start and
  * end, EXPORT_SYNC_FILE, IMPORT_SYNC_FILE, mmap and a first touch, poll,
  * fstat, and reading fdinfo, bufinfo and the two sysfs files (open and
- * read separately).  Each case prints "# faults injected=N wrong_errno=M";
- * the program ends with the sum over all cases.
+ * read separately).  Each test prints "# faults injected=N wrong_errno=M";
+ * once the harness is done, the program prints the sum over all tests,
+ * "# fault-injection total injected=N wrong_errno=M" (harness/figures.sh).
  */
 #define _GNU_SOURCE
 #include "dmabuf-util.h"
@@ -64,15 +65,21 @@ struct tst_drm_gem_close {
 
 /* ------------------------------------------------------------ totals */
 
-/* Shared with the case processes (each case runs in a child). */
+/*
+ * Shared with the test processes (the harness runs each test in a child):
+ * MAP_SHARED, mapped by faults_setup() before the first test, read by
+ * faults_total() when the harness's parent exits.
+ */
 struct totals {
+	int started;			/* tests that began */
 	int injected;
 	int wrong;
 };
 static struct totals g_tot_local, *g_tot = &g_tot_local;
-static int g_fault_ok;		/* fail_nth_setup() worked */
+static pid_t g_main_pid;		/* the harness's parent */
+static int g_fault_ok;			/* fail_nth_setup() worked */
 
-/* The running case's counts. */
+/* The running test's counts. */
 static struct {
 	int injected, wrong, bad;
 } g_st;
@@ -253,8 +260,8 @@ static int snap_cmp(const char *when, const struct snap *a, const struct snap *b
 
 	if (a->fds >= 0 && b->fds != a->fds + dfds) {
 		if (!quiet)
-			kt_diag("%s: %d descriptors open, expected %d", when,
-				b->fds, a->fds + dfds);
+			ksft_print_msg("%s: %d descriptors open, expected %d\n", when,
+				       b->fds, a->fds + dfds);
 		bad = 1;
 	}
 	if (a->nbi >= 0) {
@@ -268,8 +275,8 @@ static int snap_cmp(const char *when, const struct snap *a, const struct snap *b
 			why[0] = 0;
 		}
 		if (why[0] && !quiet)
-			kt_diag("%s: bufinfo: %s (%d buffers listed, %d before)",
-				when, why, b->nbi, a->nbi);
+			ksft_print_msg("%s: bufinfo: %s (%d buffers listed, %d before)\n",
+				       when, why, b->nbi, a->nbi);
 	}
 	if (a->nsy >= 0) {
 		if (b->nsy < 0) {
@@ -282,16 +289,16 @@ static int snap_cmp(const char *when, const struct snap *a, const struct snap *b
 			why[0] = 0;
 		}
 		if (why[0] && !quiet)
-			kt_diag("%s: " SYSFS_BUFFERS ": %s (%d buffers, %d before)",
-				when, why, b->nsy, a->nsy);
+			ksft_print_msg("%s: " SYSFS_BUFFERS ": %s (%d buffers, %d before)\n",
+				       when, why, b->nsy, a->nsy);
 	}
 	if (target && (a->tcount != b->tcount || a->tattach != b->tattach ||
 		       a->tmaps != b->tmaps)) {
 		if (!quiet)
-			kt_diag("%s: the buffer's count %ld, attachments %d, "
-				"mappings %d; before %ld, %d, %d", when,
-				b->tcount, b->tattach, b->tmaps, a->tcount,
-				a->tattach, a->tmaps);
+			ksft_print_msg("%s: the buffer's count %ld, attachments %d, "
+				       "mappings %d; before %ld, %d, %d\n", when,
+				       b->tcount, b->tattach, b->tmaps, a->tcount,
+				       a->tattach, a->tmaps);
 		bad = 1;
 	}
 	return bad;
@@ -474,12 +481,12 @@ static int settle(const char *when, const struct phase *ph, const struct snap *b
 		snap_take(&now, F.ino, ph->maps);
 		if (!snap_cmp(when, base, &now, 0, 0, !ph->fresh, 1)) {
 			if (i)
-				kt_diag("%s: took %d ms to settle", when, i * 10);
+				ksft_print_msg("%s: took %d ms to settle\n", when, i * 10);
 			return 0;
 		}
 		if (i == 50)
 			return snap_cmp(when, base, &now, 0, 0, !ph->fresh, 0);
-		kt_sleep_ms(10);
+		tst_sleep_ms(10);
 	}
 }
 
@@ -494,14 +501,14 @@ static int attempt(const struct phase *ph, unsigned int n, const struct snap *ba
 
 	fx->newfd = -1;
 	if (ph->prep && ph->prep(fx)) {
-		kt_diag("%s: setup for N=%u failed: %s", ph->call, n, strerror(errno));
+		ksft_print_msg("%s: setup for N=%u failed: %s\n", ph->call, n, strerror(errno));
 		if (ph->undo)
 			ph->undo(fx, -1);
 		return R_BAD | R_FAILED;
 	}
 	snap_take(&pre, fx->ino, ph->maps);
 	if (ph->grow_fdtable && fill_fdtable(fx)) {
-		kt_diag("%s: cannot fill the fd table: %s", ph->call, strerror(errno));
+		ksft_print_msg("%s: cannot fill the fd table: %s\n", ph->call, strerror(errno));
 		unfill_fdtable(fx);
 		if (ph->undo)
 			ph->undo(fx, -1);
@@ -519,25 +526,25 @@ static int attempt(const struct phase *ph, unsigned int n, const struct snap *ba
 		 !n ? " (nothing armed)" : g_injected ? " (injected)" :
 		 " (not reached)");
 	if (g_armerr) {
-		kt_diag("%s: cannot arm fail-nth: %s", when, strerror(g_armerr));
+		ksft_print_msg("%s: cannot arm fail-nth: %s\n", when, strerror(g_armerr));
 		res |= R_BAD;
 		goto undo;
 	}
 	if (g_sigbus) {
 		res |= R_FAILED;
 		if (!g_injected) {
-			kt_diag("%s: SIGBUS with no fault injected", when);
+			ksft_print_msg("%s: SIGBUS with no fault injected\n", when);
 			res |= R_BAD;
 		}
 	} else if (r < 0) {
 		res |= R_FAILED;
 		if (!g_injected) {
-			kt_diag("%s: failed with errno %d (%s) and no fault injected",
-				when, g_errno, strerror(g_errno));
+			ksft_print_msg("%s: failed with errno %d (%s) and no fault injected\n",
+				       when, g_errno, strerror(g_errno));
 			res |= R_BAD;
 		} else if (!errno_allowed(ph->allowed, g_errno)) {
-			kt_diag("wrong errno: N=%u errno=%d (%s) from %s", n,
-				g_errno, strerror(g_errno), ph->call);
+			ksft_print_msg("wrong errno: N=%u errno=%d (%s) from %s\n", n,
+				       g_errno, strerror(g_errno), ph->call);
 			res |= R_WRONG;
 		}
 	} else {
@@ -547,18 +554,18 @@ static int attempt(const struct phase *ph, unsigned int n, const struct snap *ba
 		if (ph->new_fds) {
 			fx->newfd = ph->out_fd ? ph->out_fd(fx, r) : (int)r;
 			if (fcntl(fx->newfd, F_GETFD) < 0) {
-				kt_diag("%s: succeeded, but its descriptor %d is not open",
-					when, fx->newfd);
+				ksft_print_msg("%s: succeeded, but its descriptor %d is not open\n",
+					       when, fx->newfd);
 				res |= R_BAD;
 			}
 			if (ph->grow_fdtable && fx->newfd < NR_OPEN_DEFAULT_FDS)
-				kt_diag("%s: got fd %d: the table did not have to grow",
-					when, fx->newfd);
+				ksft_print_msg("%s: got fd %d: the table did not have to grow\n",
+					       when, fx->newfd);
 		}
 		if (ph->creates) {
 			extra = fx->newfd >= 0 ? fd_ino(fx->newfd) : 0;
 			if (!extra) {
-				kt_diag("%s: no inode for the new buffer", when);
+				ksft_print_msg("%s: no inode for the new buffer\n", when);
 				res |= R_BAD;
 			}
 		}
@@ -570,7 +577,7 @@ static int attempt(const struct phase *ph, unsigned int n, const struct snap *ba
 		} else if (ok > 0) {
 			res |= R_FAILED;
 			if (!g_injected) {
-				kt_diag("%s: short result with no fault injected", when);
+				ksft_print_msg("%s: short result with no fault injected\n", when);
 				res |= R_BAD;
 			}
 		}
@@ -603,7 +610,7 @@ static int attempt_run(const struct phase *ph, unsigned int n, const struct snap
 	fflush(stdout);
 	pid = fork();
 	if (pid < 0) {
-		kt_diag("%s: fork: %s", ph->call, strerror(errno));
+		ksft_print_msg("%s: fork: %s\n", ph->call, strerror(errno));
 		return R_BAD | R_FAILED;
 	}
 	if (pid == 0) {
@@ -613,8 +620,8 @@ static int attempt_run(const struct phase *ph, unsigned int n, const struct snap
 		_exit(res);
 	}
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) {
-		kt_diag("%s, N=%u: the attempt's process died (status %#x)",
-			ph->call, n, status);
+		ksft_print_msg("%s, N=%u: the attempt's process died (status %#x)\n",
+			       ph->call, n, status);
 		return R_BAD | R_FAILED;
 	}
 	return WEXITSTATUS(status);
@@ -625,7 +632,7 @@ static void run_phase(const struct phase *ph)
 {
 	static struct snap base;
 	int injected = 0, failed = 0, survived = 0, bad = 0, res;
-	long long t0 = kt_now_ns();
+	long long t0 = tst_now_ns();
 	unsigned int n, clean = 0;
 
 	snap_take(&base, F.ino, ph->maps);
@@ -642,8 +649,8 @@ static void run_phase(const struct phase *ph)
 			/* Disarmed, the same call has to work. */
 			res = attempt_run(ph, 0, &base);
 			if (res & (R_FAILED | R_BAD | R_WRONG)) {
-				kt_diag("%s: the clean retry after N=%u did not work",
-					ph->call, n);
+				ksft_print_msg("%s: the clean retry after N=%u did not work\n",
+					       ph->call, n);
 				bad++;
 			}
 		} else if (!(res & R_INJECTED)) {
@@ -652,46 +659,44 @@ static void run_phase(const struct phase *ph)
 			survived++;
 		}
 		if (bad >= MAX_PROBLEMS) {
-			kt_diag("%s: giving up after %d problems", ph->call, bad);
+			ksft_print_msg("%s: giving up after %d problems\n", ph->call, bad);
 			break;
 		}
 	}
 	if (!clean && bad < MAX_PROBLEMS) {
-		kt_diag("%s: no clean run within N=1..%d", ph->call, MAX_NTH);
+		ksft_print_msg("%s: no clean run within N=1..%d\n", ph->call, MAX_NTH);
 		bad++;
 	}
 	g_st.injected += injected;
 	g_st.bad += bad;
-	kt_diag("%s: clean at N=%u; %d injected: %d failed, %d survived; "
-		"%d problems; %lld ms", ph->call, clean, injected, failed,
-		survived, bad, (kt_now_ns() - t0) / 1000000);
+	ksft_print_msg("%s: clean at N=%u; %d injected: %d failed, %d survived; "
+		       "%d problems; %lld ms\n", ph->call, clean, injected, failed,
+		       survived, bad, (tst_now_ns() - t0) / 1000000);
 }
 
-/* ------------------------------------------------------ case frame */
+/* ------------------------------------------------------ test frame */
 
-static int case_begin(void)
-{
-	memset(&g_st, 0, sizeof(g_st));
-	if (!g_fault_ok)
-		return kt_skip("no fault injection (/proc/thread-self/fail-nth, "
-			       "CONFIG_FAILSLAB, CONFIG_FAULT_INJECTION_DEBUG_FS)");
-	fx_init();
-	return 0;
-}
+#define NO_FAULTS "no fault injection (/proc/thread-self/fail-nth, " \
+	"CONFIG_FAILSLAB, CONFIG_FAULT_INJECTION_DEBUG_FS)"
 
-#define FAULT_CASE_BEGIN()						\
+/* The first statement of every test: skips without fault injection. */
+#define FAULT_TEST_BEGIN()						\
 	do {								\
-		int kt_b_ = case_begin();				\
-		if (kt_b_)						\
-			return kt_b_;					\
+		__sync_fetch_and_add(&g_tot->started, 1);		\
+		memset(&g_st, 0, sizeof(g_st));				\
+		if (!g_fault_ok)					\
+			SKIP(return, NO_FAULTS);			\
+		fx_init();						\
 	} while (0)
 
-static int case_end(void)
+/* The last statement of every test: its counts, also into the total. */
+static void fault_test_end(struct __test_metadata *_metadata)
 {
-	kt_diag("faults injected=%d wrong_errno=%d", g_st.injected, g_st.wrong);
+	ksft_print_msg("faults injected=%d wrong_errno=%d\n", g_st.injected, g_st.wrong);
 	__sync_fetch_and_add(&g_tot->injected, g_st.injected);
 	__sync_fetch_and_add(&g_tot->wrong, g_st.wrong);
-	return g_st.bad || g_st.wrong ? KT_FAIL : KT_PASS;
+	EXPECT_EQ(0, g_st.wrong) TH_LOG("failures with an errno not allowed (above)");
+	EXPECT_EQ(0, g_st.bad) TH_LOG("problems (above)");
 }
 
 static const int e_nomem[] = { ENOMEM, 0 };
@@ -713,19 +718,19 @@ static int new_buffer_ok(struct fx *fx, long r, const struct snap *pre,
 		snprintf(path, sizeof(path), SYSFS_BUFFERS "/%lu/size", ino);
 		snprintf(want, sizeof(want), "%zu\n", BUF_LEN);
 		if (read_text(path, text, sizeof(text)) < 0 || strcmp(text, want)) {
-			kt_diag("%s: %s unreadable or not %zu", when, path, BUF_LEN);
+			ksft_print_msg("%s: %s unreadable or not %zu\n", when, path, BUF_LEN);
 			return -1;
 		}
 		snprintf(path, sizeof(path), SYSFS_BUFFERS "/%lu/exporter_name", ino);
 		snprintf(want, sizeof(want), "%s\n", fx->exp_name);
 		if (read_text(path, text, sizeof(text)) < 0 || strcmp(text, want)) {
-			kt_diag("%s: %s unreadable or not %s", when, path, fx->exp_name);
+			ksft_print_msg("%s: %s unreadable or not %s\n", when, path, fx->exp_name);
 			return -1;
 		}
 	}
 	if (fdinfo_field(fx->newfd, "exp_name", text, sizeof(text)) ||
 	    strcmp(text, fx->exp_name)) {
-		kt_diag("%s: fdinfo exp_name '%s'", when, text);
+		ksft_print_msg("%s: fdinfo exp_name '%s'\n", when, text);
 		return -1;
 	}
 	return 0;
@@ -771,15 +776,15 @@ static const struct phase ph_heap_alloc_grow = {
 	.ok = new_buffer_ok, .undo = heap_undo,
 };
 
-static int t_fault_heap_alloc(void)
+TEST(fault_heap_alloc)
 {
-	FAULT_CASE_BEGIN();
+	FAULT_TEST_BEGIN();
 	NEED_HEAP();
-	KT_OK(F.heap);
+	ASSERT_SYSCALL(F.heap);
 	F.exp_name = "system";
 	run_phase(&ph_heap_alloc);
 	run_phase(&ph_heap_alloc_grow);
-	return case_end();
+	fault_test_end(_metadata);
 }
 
 static int udmabuf_prep(struct fx *fx)
@@ -817,14 +822,14 @@ static const struct phase ph_udmabuf = {
 	.ok = new_buffer_ok, .undo = udmabuf_undo,
 };
 
-static int t_fault_udmabuf_create(void)
+TEST(fault_udmabuf_create)
 {
-	FAULT_CASE_BEGIN();
+	FAULT_TEST_BEGIN();
 	NEED_UDMABUF();
-	KT_OK(F.udev);
+	ASSERT_SYSCALL(F.udev);
 	F.exp_name = "udmabuf";
 	run_phase(&ph_udmabuf);
-	return case_end();
+	fault_test_end(_metadata);
 }
 
 /* ------------------------------------------------------ vgem import */
@@ -846,15 +851,15 @@ static int import_ok(struct fx *fx, long r, const struct snap *pre,
 {
 	(void)r;
 	if (!fx->ph.handle) {
-		kt_diag("%s: no GEM handle", when);
+		ksft_print_msg("%s: no GEM handle\n", when);
 		return -1;
 	}
 	/* How many references DRM keeps is its business; it keeps some. */
 	if (pre->nbi >= 0 && (post->tattach != pre->tattach + 1 ||
 			      post->tcount <= pre->tcount)) {
-		kt_diag("%s: attachments %d -> %d, count %ld -> %ld after the "
-			"import", when, pre->tattach, post->tattach,
-			pre->tcount, post->tcount);
+		ksft_print_msg("%s: attachments %d -> %d, count %ld -> %ld after the "
+			       "import\n", when, pre->tattach, post->tattach,
+			       pre->tcount, post->tcount);
 		return -1;
 	}
 	return 0;
@@ -866,7 +871,7 @@ static void import_undo(struct fx *fx, long r)
 
 	if (r == 0 && fx->ph.handle &&
 	    ioctl(fx->drm, TST_DRM_IOCTL_GEM_CLOSE, &c))
-		kt_diag("GEM_CLOSE %u: %s", fx->ph.handle, strerror(errno));
+		ksft_print_msg("GEM_CLOSE %u: %s\n", fx->ph.handle, strerror(errno));
 }
 
 static const struct phase ph_import = {
@@ -875,17 +880,17 @@ static const struct phase ph_import = {
 	.undo = import_undo,
 };
 
-static int t_fault_vgem_import(void)
+TEST(fault_vgem_import)
 {
-	FAULT_CASE_BEGIN();
+	FAULT_TEST_BEGIN();
 	NEED_HEAP();
 	F.drm = vgem_open();
 	if (F.drm < 0)
-		return kt_skip("no vgem DRM device (CONFIG_DRM_VGEM module not loaded)");
+		SKIP(return, "no vgem DRM device (CONFIG_DRM_VGEM module not loaded)");
 	fx_target(&F, fx_heap_buf());
-	KT_OK(F.buf);
+	ASSERT_SYSCALL(F.buf);
 	run_phase(&ph_import);
-	return case_end();
+	fault_test_end(_metadata);
 }
 
 /* --------------------------------------------------------- SET_NAME */
@@ -907,7 +912,7 @@ static int name_is(struct fx *fx, const char *want, const char *when)
 	char v[64] = "";
 
 	if (fdinfo_field(fx->buf, "name", v, sizeof(v)) || strcmp(v, want)) {
-		kt_diag("%s: fdinfo name '%s', expected '%s'", when, v, want);
+		ksft_print_msg("%s: fdinfo name '%s', expected '%s'\n", when, v, want);
 		return -1;
 	}
 	return 0;
@@ -937,16 +942,16 @@ static const struct phase ph_set_name = {
 	.failed = name_failed,
 };
 
-static int t_fault_set_name(void)
+TEST(fault_set_name)
 {
-	FAULT_CASE_BEGIN();
+	FAULT_TEST_BEGIN();
 	NEED_HEAP();
 	fx_target(&F, fx_heap_buf());
-	KT_OK(F.buf);
+	ASSERT_SYSCALL(F.buf);
 	snprintf(F.cur_name, sizeof(F.cur_name), "fault-0");
-	KT_OK(ioctl(F.buf, DMA_BUF_SET_NAME, F.cur_name));
+	ASSERT_SYSCALL(ioctl(F.buf, DMA_BUF_SET_NAME, F.cur_name));
 	run_phase(&ph_set_name);
-	return case_end();
+	fault_test_end(_metadata);
 }
 
 /* ------------------------------------------------------------- SYNC */
@@ -965,7 +970,7 @@ static int sync_start_prep(struct fx *fx)
 static void sync_start_undo(struct fx *fx, long r)
 {
 	if (r == 0 && buf_sync(fx->buf, DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW))
-		kt_diag("SYNC_END after SYNC_START: %s", strerror(errno));
+		ksft_print_msg("SYNC_END after SYNC_START: %s\n", strerror(errno));
 }
 
 static int sync_end_prep(struct fx *fx)
@@ -1046,12 +1051,12 @@ static const struct phase ph_usync_end = {
 	.prep = usync_end_prep, .fn = sync_fn, .undo = usync_end_undo,
 };
 
-static int t_fault_sync(void)
+TEST(fault_sync)
 {
-	FAULT_CASE_BEGIN();
+	FAULT_TEST_BEGIN();
 	NEED_HEAP();
 	fx_target(&F, fx_heap_buf());
-	KT_OK(F.buf);
+	ASSERT_SYSCALL(F.buf);
 	run_phase(&ph_sync_start);
 	run_phase(&ph_sync_end);
 	close_target(&F);
@@ -1059,9 +1064,9 @@ static int t_fault_sync(void)
 		run_phase(&ph_usync_start);
 		run_phase(&ph_usync_end);
 	} else {
-		kt_diag("no " UDMABUF_PATH ": heap buffer only");
+		ksft_print_msg("no " UDMABUF_PATH ": heap buffer only\n");
 	}
-	return case_end();
+	fault_test_end(_metadata);
 }
 
 /* -------------------------------------------------- EXPORT_SYNC_FILE */
@@ -1095,9 +1100,9 @@ static int export_ok(struct fx *fx, long r, const struct snap *pre,
 	(void)pre;
 	(void)post;
 	if (fx->expect_pending ? st != 0 || nf != 2 : st != 1) {
-		kt_diag("%s: sync_file status %d with %u fences, expected %s",
-			when, st, nf, fx->expect_pending ?
-			"pending with 2" : "signalled");
+		ksft_print_msg("%s: sync_file status %d with %u fences, expected %s\n",
+			       when, st, nf, fx->expect_pending ?
+			       "pending with 2" : "signalled");
 		return -1;
 	}
 	return 0;
@@ -1123,36 +1128,32 @@ static const struct phase ph_export_fenced = {
 	.ok = export_ok, .undo = export_undo,
 };
 
-static int t_fault_export_sync_file(void)
+TEST(fault_export_sync_file)
 {
 	int idle, fenced;
 
-	FAULT_CASE_BEGIN();
+	FAULT_TEST_BEGIN();
 	NEED_HEAP();
-	idle = fx_heap_buf();
-	KT_OK(idle);
+	ASSERT_SYSCALL(idle = fx_heap_buf());
 	fx_target(&F, idle);
 	F.expect_pending = 0;
 	run_phase(&ph_export_idle);
 	if (have_sw_sync()) {
 		/* Two writers on two timelines: the export merges them. */
-		fenced = fx_heap_buf();
-		KT_OK(fenced);
-		F.timeline = sw_timeline();
-		F.timeline2 = sw_timeline();
-		KT_CHECK(F.timeline >= 0 && F.timeline2 >= 0, "timelines: %s",
-			 strerror(errno));
-		KT_OK(buf_attach_pending(fenced, F.timeline, 1, DMA_BUF_SYNC_WRITE));
-		KT_OK(buf_attach_pending(fenced, F.timeline2, 1, DMA_BUF_SYNC_WRITE));
+		ASSERT_SYSCALL(fenced = fx_heap_buf());
+		ASSERT_SYSCALL(F.timeline = sw_timeline());
+		ASSERT_SYSCALL(F.timeline2 = sw_timeline());
+		ASSERT_SYSCALL(buf_attach_pending(fenced, F.timeline, 1, DMA_BUF_SYNC_WRITE));
+		ASSERT_SYSCALL(buf_attach_pending(fenced, F.timeline2, 1, DMA_BUF_SYNC_WRITE));
 		fx_target(&F, fenced);
 		F.expect_pending = 1;
 		run_phase(&ph_export_fenced);
 		sw_inc(F.timeline, 1);
 		sw_inc(F.timeline2, 1);
 	} else {
-		kt_diag("no " SW_SYNC_PATH ": idle buffer only");
+		ksft_print_msg("no " SW_SYNC_PATH ": idle buffer only\n");
 	}
-	return case_end();
+	fault_test_end(_metadata);
 }
 
 /* -------------------------------------------------- IMPORT_SYNC_FILE */
@@ -1197,7 +1198,7 @@ static int import_sf_ok(struct fx *fx, long r, const struct snap *pre,
 	(void)pre;
 	(void)post;
 	if (st != 0) {
-		kt_diag("%s: imported, but the buffer is not busy (%d)", when, st);
+		ksft_print_msg("%s: imported, but the buffer is not busy (%d)\n", when, st);
 		return -1;
 	}
 	return 0;
@@ -1209,7 +1210,7 @@ static int import_sf_failed(struct fx *fx, const char *when)
 	int st = write_side_idle(fx->buf);
 
 	if (st != 1) {
-		kt_diag("%s: the import failed, but the buffer is busy (%d)", when, st);
+		ksft_print_msg("%s: the import failed, but the buffer is busy (%d)\n", when, st);
 		return -1;
 	}
 	return 0;
@@ -1231,18 +1232,17 @@ static const struct phase ph_import_sf = {
 	.failed = import_sf_failed, .undo = import_sf_undo,
 };
 
-static int t_fault_import_sync_file(void)
+TEST(fault_import_sync_file)
 {
-	FAULT_CASE_BEGIN();
+	FAULT_TEST_BEGIN();
 	NEED_HEAP();
 	NEED_SW_SYNC();
-	F.timeline = sw_timeline();
-	KT_OK(F.timeline);
+	ASSERT_SYSCALL(F.timeline = sw_timeline());
 	F.imp.fd = -1;
 	run_phase(&ph_import_sf);
 	sw_inc(F.timeline, F.seq + 1);
 	close(F.timeline);
-	return case_end();
+	fault_test_end(_metadata);
 }
 
 /* ------------------------------------------------------------- mmap */
@@ -1269,14 +1269,14 @@ static int mmap_ok(struct fx *fx, long r, const struct snap *pre,
 	(void)r;
 	if (post->tmaps != pre->tmaps + 1 ||
 	    (pre->nbi >= 0 && post->tcount != pre->tcount + 1)) {
-		kt_diag("%s: mappings %d -> %d, count %ld -> %ld", when,
-			pre->tmaps, post->tmaps, pre->tcount, post->tcount);
+		ksft_print_msg("%s: mappings %d -> %d, count %ld -> %ld\n", when,
+			       pre->tmaps, post->tmaps, pre->tcount, post->tcount);
 		return -1;
 	}
 	p[0] = fx->val;
 	p[BUF_LEN - 1] = fx->val;
 	if (p[0] != fx->val || p[BUF_LEN - 1] != fx->val) {
-		kt_diag("%s: the mapping does not keep what was written", when);
+		ksft_print_msg("%s: the mapping does not keep what was written\n", when);
 		return -1;
 	}
 	return 0;
@@ -1310,8 +1310,8 @@ static int touch_ok(struct fx *fx, long r, const struct snap *pre,
 	(void)pre;
 	(void)post;
 	if (((volatile unsigned char *)fx->map)[0] != fx->val) {
-		kt_diag("%s: read back %#x, wrote %#x", when,
-			((volatile unsigned char *)fx->map)[0], fx->val);
+		ksft_print_msg("%s: read back %#x, wrote %#x\n", when,
+			       ((volatile unsigned char *)fx->map)[0], fx->val);
 		return -1;
 	}
 	return 0;
@@ -1338,34 +1338,33 @@ static const struct phase ph_touch_udmabuf = {
 	.prep = touch_prep, .fn = touch_fn, .ok = touch_ok, .undo = mmap_undo,
 };
 
-static int t_fault_mmap(void)
+TEST(fault_mmap)
 {
 	struct sigaction sa;
 	int u;
 
-	FAULT_CASE_BEGIN();
+	FAULT_TEST_BEGIN();
 	NEED_HEAP();
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_sigbus;
 	sa.sa_flags = SA_NODEFER;	/* siglongjmp leaves the mask as it was */
 	sigemptyset(&sa.sa_mask);
-	KT_OK(sigaction(SIGBUS, &sa, NULL));
+	ASSERT_SYSCALL(sigaction(SIGBUS, &sa, NULL));
 	fx_target(&F, fx_heap_buf());
-	KT_OK(F.buf);
+	ASSERT_SYSCALL(F.buf);
 	run_phase(&ph_mmap_heap);
 	run_phase(&ph_touch_heap);
 	close_target(&F);
 	if (have_udmabuf()) {
-		u = udmabuf_alloc(BUF_LEN, NULL);
-		KT_OK(u);
+		ASSERT_SYSCALL(u = udmabuf_alloc(BUF_LEN, NULL));
 		fx_target(&F, u);
 		run_phase(&ph_mmap_udmabuf);
 		run_phase(&ph_touch_udmabuf);
 		close_target(&F);
 	} else {
-		kt_diag("no " UDMABUF_PATH ": heap buffer only");
+		ksft_print_msg("no " UDMABUF_PATH ": heap buffer only\n");
 	}
-	return case_end();
+	fault_test_end(_metadata);
 }
 
 /* ------------------------------------------------------------- poll */
@@ -1389,8 +1388,8 @@ static int poll_ok(struct fx *fx, long r, const struct snap *pre,
 	(void)pre;
 	(void)post;
 	if (r != 1 || fx->pfd.revents != fx->want_revents) {
-		kt_diag("%s: poll returned %ld, revents %#x, expected 1, %#x",
-			when, r, fx->pfd.revents, fx->want_revents);
+		ksft_print_msg("%s: poll returned %ld, revents %#x, expected 1, %#x\n",
+			       when, r, fx->pfd.revents, fx->want_revents);
 		return -1;
 	}
 	return 0;
@@ -1406,37 +1405,35 @@ static const struct phase ph_poll_reader = {
 	.prep = poll_prep, .fn = poll_fn, .ok = poll_ok,
 };
 
-static int t_fault_poll(void)
+TEST(fault_poll)
 {
 	int fb;
 
-	FAULT_CASE_BEGIN();
+	FAULT_TEST_BEGIN();
 	NEED_HEAP();
 	fx_target(&F, fx_heap_buf());
-	KT_OK(F.buf);
+	ASSERT_SYSCALL(F.buf);
 	F.want_revents = POLLIN | POLLOUT;
 	run_phase(&ph_poll_idle);
 	if (have_sw_sync()) {
-		fb = fx_heap_buf();
-		KT_OK(fb);
-		F.timeline = sw_timeline();
-		KT_OK(F.timeline);
-		KT_OK(buf_attach_pending(fb, F.timeline, 1, DMA_BUF_SYNC_READ));
+		ASSERT_SYSCALL(fb = fx_heap_buf());
+		ASSERT_SYSCALL(F.timeline = sw_timeline());
+		ASSERT_SYSCALL(buf_attach_pending(fb, F.timeline, 1, DMA_BUF_SYNC_READ));
 		/*
 		 * The first poll arms the POLLOUT callback, which holds a
 		 * reference to the file until the fence signals; arm it
 		 * before the counts are taken.
 		 */
-		KT_CHECK(poll_fd(fb, POLLIN | POLLOUT, 0) == POLLIN,
-			 "a pending reader: not POLLIN only");
+		ASSERT_EQ(POLLIN, poll_fd(fb, POLLIN | POLLOUT, 0))
+			TH_LOG("a pending reader: not POLLIN only");
 		fx_target(&F, fb);
 		F.want_revents = POLLIN;
 		run_phase(&ph_poll_reader);
 		sw_inc(F.timeline, 1);
 	} else {
-		kt_diag("no " SW_SYNC_PATH ": idle buffer only");
+		ksft_print_msg("no " SW_SYNC_PATH ": idle buffer only\n");
 	}
-	return case_end();
+	fault_test_end(_metadata);
 }
 
 /* ------------------------------------------------------------ fstat */
@@ -1464,9 +1461,9 @@ static int fstat_ok(struct fx *fx, long r, const struct snap *pre,
 	(void)pre;
 	(void)post;
 	if (fx->st.st_ino != fx->ino || (size_t)fx->st.st_size != BUF_LEN) {
-		kt_diag("%s: st_ino %lu st_size %lld, expected %lu %zu", when,
-			(unsigned long)fx->st.st_ino, (long long)fx->st.st_size,
-			fx->ino, BUF_LEN);
+		ksft_print_msg("%s: st_ino %lu st_size %lld, expected %lu %zu\n", when,
+			       (unsigned long)fx->st.st_ino, (long long)fx->st.st_size,
+			       fx->ino, BUF_LEN);
 		return -1;
 	}
 	return 0;
@@ -1477,14 +1474,14 @@ static const struct phase ph_fstat = {
 	.prep = fstat_prep, .fn = fstat_fn, .ok = fstat_ok,
 };
 
-static int t_fault_fstat(void)
+TEST(fault_fstat)
 {
-	FAULT_CASE_BEGIN();
+	FAULT_TEST_BEGIN();
 	NEED_HEAP();
 	fx_target(&F, fx_heap_buf());
-	KT_OK(F.buf);
+	ASSERT_SYSCALL(F.buf);
 	run_phase(&ph_fstat);
-	return case_end();
+	fault_test_end(_metadata);
 }
 
 /* -------------------------------------------- proc, debugfs, sysfs text */
@@ -1514,8 +1511,8 @@ static int open_ok(struct fx *fx, long r, const struct snap *pre,
 	       (n = read((int)r, fx->rbuf + got, fx->rcap - got)) > 0)
 		got += n;
 	if (got != fx->ref_len || memcmp(fx->rbuf, fx->ref, got)) {
-		kt_diag("%s: opened, but reads %zd bytes that differ from the "
-			"%zd of the reference", when, got, fx->ref_len);
+		ksft_print_msg("%s: opened, but reads %zd bytes that differ from the "
+			       "%zd of the reference\n", when, got, fx->ref_len);
 		return -1;
 	}
 	return 0;
@@ -1548,8 +1545,8 @@ static int read_ok(struct fx *fx, long r, const struct snap *pre,
 	(void)pre;
 	(void)post;
 	if (r > fx->ref_len || memcmp(fx->rbuf, fx->ref, r)) {
-		kt_diag("%s: read %ld bytes that are not the %zd of the reference"
-			" or a prefix", when, r, fx->ref_len);
+		ksft_print_msg("%s: read %ld bytes that are not the %zd of the reference"
+			       " or a prefix\n", when, r, fx->ref_len);
 		return -1;
 	}
 	return r < fx->ref_len ? 1 : 0;
@@ -1580,112 +1577,106 @@ TEXT_PHASES(bufinfo, BUFINFO_PATH, e_nomem);
 TEXT_PHASES(size, SYSFS_BUFFERS "/<ino>/size", e_nomem);
 TEXT_PHASES(exporter, SYSFS_BUFFERS "/<ino>/exporter_name", e_nomem);
 
-static int t_fault_fdinfo(void)
+TEST(fault_fdinfo)
 {
-	FAULT_CASE_BEGIN();
+	FAULT_TEST_BEGIN();
 	NEED_HEAP();
 	fx_target(&F, fx_heap_buf());
-	KT_OK(F.buf);
-	KT_OK(ioctl(F.buf, DMA_BUF_SET_NAME, "fdinfo-faults"));
+	ASSERT_SYSCALL(F.buf);
+	ASSERT_SYSCALL(ioctl(F.buf, DMA_BUF_SET_NAME, "fdinfo-faults"));
 	snprintf(F.path, sizeof(F.path), "/proc/self/fdinfo/%d", F.buf);
-	KT_CHECK(text_ref(&F) == 0, "%s unreadable", F.path);
+	ASSERT_EQ(0, text_ref(&F)) TH_LOG("%s unreadable", F.path);
 	run_phase(&ph_open_fdinfo);
 	run_phase(&ph_read_fdinfo);
-	return case_end();
+	fault_test_end(_metadata);
 }
 
-static int t_fault_bufinfo(void)
+TEST(fault_bufinfo)
 {
-	FAULT_CASE_BEGIN();
+	FAULT_TEST_BEGIN();
 	NEED_HEAP();
 	if (access(BUFINFO_PATH, R_OK))
-		return kt_skip("no " BUFINFO_PATH " (debugfs)");
+		SKIP(return, "no " BUFINFO_PATH " (debugfs)");
 	fx_target(&F, fx_heap_buf());
-	KT_OK(F.buf);
+	ASSERT_SYSCALL(F.buf);
 	snprintf(F.path, sizeof(F.path), "%s", BUFINFO_PATH);
-	KT_CHECK(text_ref(&F) == 0, "%s unreadable", F.path);
+	ASSERT_EQ(0, text_ref(&F)) TH_LOG("%s unreadable", F.path);
 	run_phase(&ph_open_bufinfo);
 	run_phase(&ph_read_bufinfo);
-	return case_end();
+	fault_test_end(_metadata);
 }
 
-static int sysfs_case(const char *file, const char *want,
-		      const struct phase *po, const struct phase *pr)
+/* The body of the two sysfs tests: open and read of one file. */
+static void sysfs_test(struct __test_metadata *_metadata, const char *file,
+		       const char *want, const struct phase *po,
+		       const struct phase *pr)
 {
-	FAULT_CASE_BEGIN();
+	FAULT_TEST_BEGIN();
 	NEED_HEAP();
 	if (access(SYSFS_BUFFERS, F_OK))
-		return kt_skip("no " SYSFS_BUFFERS " (CONFIG_DMABUF_SYSFS_STATS)");
+		SKIP(return, "no " SYSFS_BUFFERS " (CONFIG_DMABUF_SYSFS_STATS)");
 	fx_target(&F, fx_heap_buf());
-	KT_OK(F.buf);
+	ASSERT_SYSCALL(F.buf);
 	snprintf(F.path, sizeof(F.path), SYSFS_BUFFERS "/%lu/%s", F.ino, file);
-	KT_CHECK(text_ref(&F) == 0 && !strcmp(F.ref, want),
-		 "%s: '%s', expected '%s'", F.path, F.ref, want);
+	ASSERT_EQ(0, text_ref(&F)) TH_LOG("%s unreadable", F.path);
+	ASSERT_STREQ(want, F.ref) TH_LOG("%s", F.path);
 	run_phase(po);
 	run_phase(pr);
-	return case_end();
+	fault_test_end(_metadata);
 }
 
-static int t_fault_sysfs_size(void)
+TEST(fault_sysfs_size)
 {
 	char want[32];
 
 	snprintf(want, sizeof(want), "%zu\n", BUF_LEN);
-	return sysfs_case("size", want, &ph_open_size, &ph_read_size);
+	sysfs_test(_metadata, "size", want, &ph_open_size, &ph_read_size);
 }
 
-static int t_fault_sysfs_exporter_name(void)
+TEST(fault_sysfs_exporter_name)
 {
-	return sysfs_case("exporter_name", "system\n", &ph_open_exporter,
-			  &ph_read_exporter);
+	sysfs_test(_metadata, "exporter_name", "system\n", &ph_open_exporter,
+		   &ph_read_exporter);
 }
 
-/* ------------------------------------------------------------- main */
-
-static const struct kt_case cases[] = {
-	{ "fault_heap_alloc", t_fault_heap_alloc },
-	{ "fault_udmabuf_create", t_fault_udmabuf_create },
-	{ "fault_vgem_import", t_fault_vgem_import },
-	{ "fault_set_name", t_fault_set_name },
-	{ "fault_sync", t_fault_sync },
-	{ "fault_export_sync_file", t_fault_export_sync_file },
-	{ "fault_import_sync_file", t_fault_import_sync_file },
-	{ "fault_mmap", t_fault_mmap },
-	{ "fault_poll", t_fault_poll },
-	{ "fault_fstat", t_fault_fstat },
-	{ "fault_fdinfo", t_fault_fdinfo },
-	{ "fault_bufinfo", t_fault_bufinfo },
-	{ "fault_sysfs_size", t_fault_sysfs_size },
-	{ "fault_sysfs_exporter_name", t_fault_sysfs_exporter_name },
-};
+/* -------------------------------------------------- once per program */
 
 #define DEBUGFS_MAGIC_NR 0x64626720
 
-static void setup(void)
+/*
+ * Before the first test: mount what is missing (but leave a debugfs that
+ * is there alone), map the totals shared with the tests, and set up
+ * fail-nth.
+ */
+static void __attribute__((constructor)) faults_setup(void)
 {
 	struct statfs sf;
 	void *p;
 
-	/* Mount what is missing, but leave a debugfs that is there alone. */
 	if (statfs("/sys/kernel/debug", &sf) || sf.f_type != DEBUGFS_MAGIC_NR)
 		tst_mounts();
 	p = mmap(NULL, sizeof(struct totals), PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (p != MAP_FAILED)
 		g_tot = p;
+	g_main_pid = getpid();
 	g_fault_ok = fail_nth_setup() == 0;
-	if (!g_fault_ok) {
-		kt_diag("fault injection not available: every fault_* case skips");
-		return;
-	}
 }
 
-int main(void)
+/*
+ * The sum over all tests, once, after the harness's own totals: the
+ * harness's parent leaves through exit(), which runs this; the tests'
+ * children leave through _exit(), which does not (the pid check keeps any
+ * other child that might call exit() quiet).  Nothing when no test ran
+ * (-l, -h, or a selection matching none).
+ */
+static void __attribute__((destructor)) faults_total(void)
 {
-	int r = ktap_main("dmabuf-faults", cases, KT_ARRAY_SIZE(cases), setup);
-
-	printf("# fault-injection total injected=%d wrong_errno=%d\n",
-	       g_tot->injected, g_tot->wrong);
+	if (getpid() != g_main_pid || !g_tot->started)
+		return;
+	ksft_print_msg("fault-injection total injected=%d wrong_errno=%d\n",
+		       g_tot->injected, g_tot->wrong);
 	fflush(stdout);
-	return r;
 }
+
+TEST_HARNESS_MAIN

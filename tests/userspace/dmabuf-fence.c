@@ -16,154 +16,164 @@
  *    bufinfo) never shows a torn or foreign name.
  *
  * Fences come from sw_sync timelines; buffers from the system dma-heap.
+ * Helper threads and processes never assert: they report through a field
+ * or their exit status, which the test checks once it has joined or
+ * reaped them.
  */
 #define _GNU_SOURCE
 #include "dmabuf-util.h"
 
 #include <pthread.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/uio.h>
 
 #define PAGE ((size_t)tst_page_size())
 
+/*
+ * fork() for a helper process, which must end with _exit().  The helper
+ * dies with the test: the harness does not kill what a test leaves
+ * behind, so one still running when an ASSERT ends the test before
+ * reaping it must not outlive the test.
+ */
+static pid_t fork_helper(void)
+{
+	pid_t parent = getpid(), pid = fork();
+
+	if (pid == 0 && (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent))
+		_exit(125);
+	return pid;
+}
+
 /* Fork a helper that advances the timeline by one after delay_ms. */
 static pid_t signal_later(int timeline, long delay_ms)
 {
-	pid_t pid = fork();
+	pid_t pid = fork_helper();
 
 	if (pid == 0) {
-		kt_sleep_ms(delay_ms);
+		tst_sleep_ms(delay_ms);
 		_exit(sw_inc(timeline, 1) ? 1 : 0);
 	}
 	return pid;
 }
 
+/* Wait for a helper: its exit status, or -1 if it did not exit. */
 static int reap(pid_t pid)
 {
+	pid_t r;
 	int st;
 
-	if (waitpid(pid, &st, 0) != pid)
+	do {
+		r = waitpid(pid, &st, 0);
+	} while (r < 0 && errno == EINTR);
+	if (r != pid)
 		return -1;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
 /* ------------------------------------------------------------- poll */
 
-static int t_poll_idle_buffer_ready(void)
+TEST(poll_idle_buffer_ready)
 {
 	int fd;
 
 	NEED_HEAP();
-	fd = heap_alloc(PAGE);
-	KT_OK(fd);
-	KT_CHECK(poll_fd(fd, POLLIN | POLLOUT, 0) == (POLLIN | POLLOUT),
-		 "idle buffer not ready");
-	KT_CHECK(poll_fd(fd, POLLIN, 0) == POLLIN, "POLLIN alone");
-	KT_CHECK(poll_fd(fd, POLLOUT, 0) == POLLOUT, "POLLOUT alone");
+	ASSERT_SYSCALL(fd = heap_alloc(PAGE));
+	ASSERT_EQ(POLLIN | POLLOUT, poll_fd(fd, POLLIN | POLLOUT, 0))
+		TH_LOG("idle buffer not ready");
+	ASSERT_EQ(POLLIN, poll_fd(fd, POLLIN, 0)) TH_LOG("POLLIN alone");
+	ASSERT_EQ(POLLOUT, poll_fd(fd, POLLOUT, 0)) TH_LOG("POLLOUT alone");
 	close(fd);
-	return KT_PASS;
 }
 
-static int t_poll_write_fence_blocks_in_and_out(void)
+TEST(poll_write_fence_blocks_in_and_out)
 {
 	int fd, tl, r;
 
 	NEED_HEAP();
 	NEED_SW_SYNC();
-	fd = heap_alloc(PAGE);
-	KT_OK(fd);
-	tl = sw_timeline();
-	KT_OK(tl);
-	KT_OK(buf_attach_pending(fd, tl, 1, DMA_BUF_SYNC_WRITE));
+	ASSERT_SYSCALL(fd = heap_alloc(PAGE));
+	ASSERT_SYSCALL(tl = sw_timeline());
+	ASSERT_SYSCALL(buf_attach_pending(fd, tl, 1, DMA_BUF_SYNC_WRITE));
 	r = poll_fd(fd, POLLIN | POLLOUT, 0);
-	KT_CHECK(r == 0, "revents %#x with a pending writer", r);
+	ASSERT_EQ(0, r) TH_LOG("revents %#x with a pending writer", r);
 	r = poll_fd(fd, POLLIN | POLLOUT, 100);
-	KT_CHECK(r == 0, "revents %#x after 100 ms", r);
-	KT_OK(sw_inc(tl, 1));
+	ASSERT_EQ(0, r) TH_LOG("revents %#x after 100 ms", r);
+	ASSERT_SYSCALL(sw_inc(tl, 1));
 	r = poll_fd(fd, POLLIN | POLLOUT, 5000);
-	KT_CHECK(r == (POLLIN | POLLOUT), "revents %#x after signalling", r);
+	ASSERT_EQ(POLLIN | POLLOUT, r) TH_LOG("revents %#x after signalling", r);
 	close(tl);
 	close(fd);
-	return KT_PASS;
 }
 
-static int t_poll_read_fence_blocks_out_only(void)
+TEST(poll_read_fence_blocks_out_only)
 {
 	int fd, tl, r;
 
 	NEED_HEAP();
 	NEED_SW_SYNC();
-	fd = heap_alloc(PAGE);
-	KT_OK(fd);
-	tl = sw_timeline();
-	KT_OK(tl);
-	KT_OK(buf_attach_pending(fd, tl, 1, DMA_BUF_SYNC_READ));
+	ASSERT_SYSCALL(fd = heap_alloc(PAGE));
+	ASSERT_SYSCALL(tl = sw_timeline());
+	ASSERT_SYSCALL(buf_attach_pending(fd, tl, 1, DMA_BUF_SYNC_READ));
 	r = poll_fd(fd, POLLIN | POLLOUT, 0);
-	KT_CHECK(r == POLLIN, "revents %#x with a pending reader, want POLLIN", r);
+	ASSERT_EQ(POLLIN, r) TH_LOG("revents %#x with a pending reader, want POLLIN", r);
 	r = poll_fd(fd, POLLOUT, 100);
-	KT_CHECK(r == 0, "POLLOUT ready (%#x) with a pending reader", r);
-	KT_OK(sw_inc(tl, 1));
+	ASSERT_EQ(0, r) TH_LOG("POLLOUT ready (%#x) with a pending reader", r);
+	ASSERT_SYSCALL(sw_inc(tl, 1));
 	r = poll_fd(fd, POLLOUT, 5000);
-	KT_CHECK(r == POLLOUT, "revents %#x after signalling", r);
+	ASSERT_EQ(POLLOUT, r) TH_LOG("revents %#x after signalling", r);
 	close(tl);
 	close(fd);
-	return KT_PASS;
 }
 
 /* Several fences: ready only when the last one signalled. */
-static int t_poll_waits_for_every_fence(void)
+TEST(poll_waits_for_every_fence)
 {
 	int fd, tl1, tl2, r;
 
 	NEED_HEAP();
 	NEED_SW_SYNC();
-	fd = heap_alloc(PAGE);
-	KT_OK(fd);
-	tl1 = sw_timeline();
-	tl2 = sw_timeline();
-	KT_CHECK(tl1 >= 0 && tl2 >= 0, "timelines");
-	KT_OK(buf_attach_pending(fd, tl1, 1, DMA_BUF_SYNC_READ));
-	KT_OK(buf_attach_pending(fd, tl2, 1, DMA_BUF_SYNC_READ));
-	KT_OK(sw_inc(tl2, 1));
+	ASSERT_SYSCALL(fd = heap_alloc(PAGE));
+	ASSERT_SYSCALL(tl1 = sw_timeline());
+	ASSERT_SYSCALL(tl2 = sw_timeline());
+	ASSERT_SYSCALL(buf_attach_pending(fd, tl1, 1, DMA_BUF_SYNC_READ));
+	ASSERT_SYSCALL(buf_attach_pending(fd, tl2, 1, DMA_BUF_SYNC_READ));
+	ASSERT_SYSCALL(sw_inc(tl2, 1));
 	r = poll_fd(fd, POLLOUT, 50);
-	KT_CHECK(r == 0, "POLLOUT (%#x) with one reader pending", r);
-	KT_OK(sw_inc(tl1, 1));
+	ASSERT_EQ(0, r) TH_LOG("POLLOUT (%#x) with one reader pending", r);
+	ASSERT_SYSCALL(sw_inc(tl1, 1));
 	r = poll_fd(fd, POLLOUT, 5000);
-	KT_CHECK(r == POLLOUT, "revents %#x after both signalled", r);
+	ASSERT_EQ(POLLOUT, r) TH_LOG("revents %#x after both signalled", r);
 	close(tl1);
 	close(tl2);
 	close(fd);
-	return KT_PASS;
 }
 
 /* A blocking poll() sleeps until the fence signals, then reports. */
-static int t_poll_blocks_until_signalled(void)
+TEST(poll_blocks_until_signalled)
 {
 	long long t0, dt;
-	int fd, tl, r;
+	int fd, tl, r, st;
 	pid_t pid;
 
 	NEED_HEAP();
 	NEED_SW_SYNC();
-	fd = heap_alloc(PAGE);
-	KT_OK(fd);
-	tl = sw_timeline();
-	KT_OK(tl);
-	KT_OK(buf_attach_pending(fd, tl, 1, DMA_BUF_SYNC_WRITE));
-	t0 = kt_now_ns();
-	pid = signal_later(tl, 300);
-	KT_OK(pid);
+	ASSERT_SYSCALL(fd = heap_alloc(PAGE));
+	ASSERT_SYSCALL(tl = sw_timeline());
+	ASSERT_SYSCALL(buf_attach_pending(fd, tl, 1, DMA_BUF_SYNC_WRITE));
+	t0 = tst_now_ns();
+	ASSERT_SYSCALL(pid = signal_later(tl, 300));
 	r = poll_fd(fd, POLLIN, 20000);
-	dt = (kt_now_ns() - t0) / 1000000;
-	KT_CHECK(r == POLLIN, "revents %#x", r);
-	KT_CHECK(dt >= 250, "poll returned after %lld ms, before the signal", dt);
-	KT_CHECK(reap(pid) == 0, "helper failed");
-	kt_diag("woken after %lld ms", dt);
+	dt = (tst_now_ns() - t0) / 1000000;
+	st = reap(pid);
+	ASSERT_EQ(POLLIN, r) TH_LOG("revents %#x", r);
+	ASSERT_LE(250, dt) TH_LOG("poll returned after %lld ms, before the signal", dt);
+	ASSERT_EQ(0, st) TH_LOG("helper failed");
+	ksft_print_msg("woken after %lld ms\n", dt);
 	close(tl);
 	close(fd);
-	return KT_PASS;
 }
 
 /*
@@ -211,17 +221,16 @@ static int recv_fd(int sock)
 	return fd;
 }
 
-static int t_poll_woken_by_other_process(void)
+TEST(poll_woken_by_other_process)
 {
-	int sv[2], fd, tl, r;
+	int sv[2], fd, tl, r, st;
 	long long t0, dt;
 	pid_t pid;
 
 	NEED_HEAP();
 	NEED_SW_SYNC();
-	KT_OK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
-	pid = fork();
-	KT_OK(pid);
+	ASSERT_SYSCALL(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
+	ASSERT_SYSCALL(pid = fork_helper());
 	if (pid == 0) {
 		int t;
 
@@ -229,60 +238,56 @@ static int t_poll_woken_by_other_process(void)
 		t = recv_fd(sv[1]);
 		if (t < 0)
 			_exit(2);
-		kt_sleep_ms(400);
+		tst_sleep_ms(400);
 		_exit(sw_inc(t, 1) ? 3 : 0);
 	}
 	close(sv[1]);
-	fd = heap_alloc(PAGE);
-	KT_OK(fd);
-	tl = sw_timeline();
-	KT_OK(tl);
-	KT_OK(buf_attach_pending(fd, tl, 1, DMA_BUF_SYNC_WRITE));
-	KT_OK(send_fd(sv[0], tl));
+	ASSERT_SYSCALL(fd = heap_alloc(PAGE));
+	ASSERT_SYSCALL(tl = sw_timeline());
+	ASSERT_SYSCALL(buf_attach_pending(fd, tl, 1, DMA_BUF_SYNC_WRITE));
+	ASSERT_SYSCALL(send_fd(sv[0], tl));
 	close(tl);	/* only the other process holds the timeline now */
-	t0 = kt_now_ns();
+	t0 = tst_now_ns();
 	r = poll_fd(fd, POLLIN | POLLOUT, 20000);
-	dt = (kt_now_ns() - t0) / 1000000;
-	KT_CHECK(r == (POLLIN | POLLOUT), "revents %#x after %lld ms", r, dt);
-	KT_CHECK(dt >= 300, "woken after only %lld ms", dt);
-	KT_CHECK(reap(pid) == 0, "signalling process failed");
-	kt_diag("woken after %lld ms by pid %d", dt, (int)pid);
+	dt = (tst_now_ns() - t0) / 1000000;
+	st = reap(pid);
+	ASSERT_EQ(POLLIN | POLLOUT, r) TH_LOG("revents %#x after %lld ms", r, dt);
+	ASSERT_LE(300, dt) TH_LOG("woken after only %lld ms", dt);
+	ASSERT_EQ(0, st) TH_LOG("signalling process failed");
+	ksft_print_msg("woken after %lld ms by pid %d\n", dt, (int)pid);
+	close(sv[0]);
 	close(fd);
-	return KT_PASS;
 }
 
 /* epoll, level triggered: nothing until the fence signals, then EPOLLIN. */
-static int t_epoll_woken_by_fence(void)
+TEST(epoll_woken_by_fence)
 {
 	struct epoll_event ev = { .events = EPOLLIN }, out;
-	int fd, tl, ep, n;
+	int fd, tl, ep, n, st;
 	pid_t pid;
 
 	NEED_HEAP();
 	NEED_SW_SYNC();
-	fd = heap_alloc(PAGE);
-	KT_OK(fd);
-	tl = sw_timeline();
-	KT_OK(tl);
-	KT_OK(buf_attach_pending(fd, tl, 1, DMA_BUF_SYNC_WRITE));
-	ep = epoll_create1(EPOLL_CLOEXEC);
-	KT_OK(ep);
+	ASSERT_SYSCALL(fd = heap_alloc(PAGE));
+	ASSERT_SYSCALL(tl = sw_timeline());
+	ASSERT_SYSCALL(buf_attach_pending(fd, tl, 1, DMA_BUF_SYNC_WRITE));
+	ASSERT_SYSCALL(ep = epoll_create1(EPOLL_CLOEXEC));
 	ev.data.fd = fd;
-	KT_OK(epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev));
+	ASSERT_SYSCALL(epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev));
 	n = epoll_wait(ep, &out, 1, 100);
-	KT_CHECK(n == 0, "epoll reported %d events before the signal", n);
-	pid = signal_later(tl, 200);
-	KT_OK(pid);
+	ASSERT_EQ(0, n) TH_LOG("epoll reported %d events before the signal", n);
+	ASSERT_SYSCALL(pid = signal_later(tl, 200));
 	do {
 		n = epoll_wait(ep, &out, 1, 20000);
 	} while (n < 0 && errno == EINTR);
-	KT_CHECK(n == 1 && (out.events & EPOLLIN) && out.data.fd == fd,
-		 "epoll_wait %d events %#x", n, n > 0 ? out.events : 0);
-	KT_CHECK(reap(pid) == 0, "helper failed");
+	st = reap(pid);
+	ASSERT_EQ(1, n) TH_LOG("epoll_wait %d events", n);
+	ASSERT_TRUE(out.events & EPOLLIN) TH_LOG("events %#x", out.events);
+	ASSERT_EQ(fd, out.data.fd) TH_LOG("event for another fd");
+	ASSERT_EQ(0, st) TH_LOG("helper failed");
 	close(ep);
 	close(tl);
 	close(fd);
-	return KT_PASS;
 }
 
 /*
@@ -291,56 +296,54 @@ static int t_epoll_woken_by_fence(void)
  * epoll polls again at each report, so the watcher is reported at every
  * epoll_wait(), not only once.
  */
-static int t_epoll_edge_triggered_idle_reported_every_wait(void)
+TEST(epoll_edge_triggered_idle_reported_every_wait)
 {
 	struct epoll_event ev = { .events = EPOLLIN | EPOLLET }, out;
 	int fd, ep, i, n;
 
 	NEED_HEAP();
-	fd = heap_alloc(PAGE);
-	KT_OK(fd);
-	ep = epoll_create1(EPOLL_CLOEXEC);
-	KT_OK(ep);
+	ASSERT_SYSCALL(fd = heap_alloc(PAGE));
+	ASSERT_SYSCALL(ep = epoll_create1(EPOLL_CLOEXEC));
 	ev.data.fd = fd;
-	KT_OK(epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev));
+	ASSERT_SYSCALL(epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev));
 	for (i = 0; i < 3; i++) {
 		n = epoll_wait(ep, &out, 1, 0);
-		KT_CHECK(n == 1 && (out.events & EPOLLIN),
-			 "epoll_wait #%d: %d events", i + 1, n);
+		ASSERT_EQ(1, n) TH_LOG("epoll_wait #%d: %d events", i + 1, n);
+		ASSERT_TRUE(out.events & EPOLLIN)
+			TH_LOG("epoll_wait #%d: events %#x", i + 1, out.events);
 	}
 	close(ep);
 	close(fd);
-	return KT_PASS;
 }
 
 /* poll() with no events requested reports nothing, fences or not. */
-static int t_poll_no_events_requested(void)
+TEST(poll_no_events_requested)
 {
 	struct pollfd p;
 	int fd, tl, r;
 
 	NEED_HEAP();
 	NEED_SW_SYNC();
-	fd = heap_alloc(PAGE);
-	KT_OK(fd);
+	ASSERT_SYSCALL(fd = heap_alloc(PAGE));
 	p.fd = fd;
 	p.events = 0;
 	p.revents = -1;
 	r = poll(&p, 1, 0);
-	KT_CHECK(r == 0 && p.revents == 0, "idle: r %d revents %#x", r, p.revents);
-	tl = sw_timeline();
-	KT_OK(tl);
-	KT_OK(buf_attach_pending(fd, tl, 1, DMA_BUF_SYNC_WRITE));
+	ASSERT_EQ(0, r) TH_LOG("idle: r %d revents %#x", r, p.revents);
+	ASSERT_EQ(0, p.revents) TH_LOG("idle: revents %#x", p.revents);
+	ASSERT_SYSCALL(tl = sw_timeline());
+	ASSERT_SYSCALL(buf_attach_pending(fd, tl, 1, DMA_BUF_SYNC_WRITE));
 	p.revents = -1;
 	r = poll(&p, 1, 50);
-	KT_CHECK(r == 0 && p.revents == 0, "busy: r %d revents %#x", r, p.revents);
-	KT_OK(sw_inc(tl, 1));
+	ASSERT_EQ(0, r) TH_LOG("busy: r %d revents %#x", r, p.revents);
+	ASSERT_EQ(0, p.revents) TH_LOG("busy: revents %#x", p.revents);
+	ASSERT_SYSCALL(sw_inc(tl, 1));
 	p.revents = -1;
 	r = poll(&p, 1, 0);
-	KT_CHECK(r == 0 && p.revents == 0, "signalled: r %d revents %#x", r, p.revents);
+	ASSERT_EQ(0, r) TH_LOG("signalled: r %d revents %#x", r, p.revents);
+	ASSERT_EQ(0, p.revents) TH_LOG("signalled: revents %#x", p.revents);
 	close(tl);
 	close(fd);
-	return KT_PASS;
 }
 
 /*
@@ -351,16 +354,19 @@ static int t_poll_no_events_requested(void)
 struct closer_arg {
 	int fd;
 	int timeline;
+	int err;	/* errno of the closer's first failed step, or 0 */
 };
 
 static void *closer_thread(void *p)
 {
 	struct closer_arg *a = p;
 
-	kt_sleep_ms(150);
-	close(a->fd);
-	kt_sleep_ms(150);
-	sw_inc(a->timeline, 1);
+	tst_sleep_ms(150);
+	if (close(a->fd))
+		a->err = errno;
+	tst_sleep_ms(150);
+	if (sw_inc(a->timeline, 1) && !a->err)
+		a->err = errno;
 	return NULL;
 }
 
@@ -373,47 +379,46 @@ static int wait_released(unsigned long ino, int ms)
 		r = bufinfo_line(ino, line, sizeof(line));
 		if (r != 0)
 			return r;
-		kt_sleep_ms(20);
+		tst_sleep_ms(20);
 		ms -= 20;
 	}
 	return 0;
 }
 
-static int t_poll_survives_close_by_other_thread(void)
+TEST(poll_survives_close_by_other_thread)
 {
-	struct closer_arg a;
+	struct closer_arg a = { .err = 0 };
 	struct pollfd p;
 	unsigned long ino;
 	pthread_t th;
-	int r;
+	int r, e;
 
 	NEED_HEAP();
 	NEED_SW_SYNC();
-	a.fd = heap_alloc(PAGE);
-	KT_OK(a.fd);
+	ASSERT_SYSCALL(a.fd = heap_alloc(PAGE));
 	ino = fd_ino(a.fd);
-	a.timeline = sw_timeline();
-	KT_OK(a.timeline);
-	KT_OK(buf_attach_pending(a.fd, a.timeline, 1, DMA_BUF_SYNC_WRITE));
-	KT_CHECK(pthread_create(&th, NULL, closer_thread, &a) == 0, "thread");
+	ASSERT_SYSCALL(a.timeline = sw_timeline());
+	ASSERT_SYSCALL(buf_attach_pending(a.fd, a.timeline, 1, DMA_BUF_SYNC_WRITE));
+	ASSERT_EQ(0, pthread_create(&th, NULL, closer_thread, &a));
 	p.fd = a.fd;
 	p.events = POLLIN | POLLOUT;
 	p.revents = 0;
 	r = poll(&p, 1, 20000);
+	e = errno;
 	pthread_join(th, NULL);
-	kt_diag("poll returned %d revents %#x", r, p.revents);
-	KT_CHECK(r >= 0, "poll failed: %s", strerror(errno));
-	KT_CHECK(r == 1, "poll timed out though the fence signalled");
+	ksft_print_msg("poll returned %d revents %#x\n", r, p.revents);
+	ASSERT_EQ(0, a.err) TH_LOG("closer thread: %s", strerror(a.err));
+	ASSERT_NE(-1, r) TH_LOG("poll failed: %s", strerror(e));
+	ASSERT_EQ(1, r) TH_LOG("poll timed out though the fence signalled");
 	r = wait_released(ino, 5000);
 	if (r < 0)
-		return kt_skip("no bufinfo to check the release");
-	KT_CHECK(r == 1, "buffer %lu never released after the poll", ino);
+		SKIP(return, "no bufinfo to check the release");
+	ASSERT_EQ(1, r) TH_LOG("buffer %lu never released after the poll", ino);
 	close(a.timeline);
-	return KT_PASS;
 }
 
 /* The same with epoll: the fd is closed while a wait is armed on it. */
-static int t_epoll_survives_close(void)
+TEST(epoll_survives_close)
 {
 	struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT }, out;
 	unsigned long ino;
@@ -421,28 +426,24 @@ static int t_epoll_survives_close(void)
 
 	NEED_HEAP();
 	NEED_SW_SYNC();
-	fd = heap_alloc(PAGE);
-	KT_OK(fd);
+	ASSERT_SYSCALL(fd = heap_alloc(PAGE));
 	ino = fd_ino(fd);
-	tl = sw_timeline();
-	KT_OK(tl);
-	KT_OK(buf_attach_pending(fd, tl, 1, DMA_BUF_SYNC_WRITE));
-	ep = epoll_create1(EPOLL_CLOEXEC);
-	KT_OK(ep);
-	KT_OK(epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev));
+	ASSERT_SYSCALL(tl = sw_timeline());
+	ASSERT_SYSCALL(buf_attach_pending(fd, tl, 1, DMA_BUF_SYNC_WRITE));
+	ASSERT_SYSCALL(ep = epoll_create1(EPOLL_CLOEXEC));
+	ASSERT_SYSCALL(epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev));
 	n = epoll_wait(ep, &out, 1, 50);	/* arms the fence callback */
-	KT_CHECK(n == 0, "ready too early");
+	ASSERT_EQ(0, n) TH_LOG("ready too early");
 	close(fd);
-	KT_OK(sw_inc(tl, 1));
+	ASSERT_SYSCALL(sw_inc(tl, 1));
 	n = epoll_wait(ep, &out, 1, 200);
-	kt_diag("epoll_wait after close: %d", n);
+	ksft_print_msg("epoll_wait after close: %d\n", n);
 	close(ep);
 	r = wait_released(ino, 5000);
 	if (r < 0)
-		return kt_skip("no bufinfo to check the release");
-	KT_CHECK(r == 1, "buffer %lu never released", ino);
+		SKIP(return, "no bufinfo to check the release");
+	ASSERT_EQ(1, r) TH_LOG("buffer %lu never released", ino);
 	close(tl);
-	return KT_PASS;
 }
 
 /*
@@ -450,37 +451,33 @@ static int t_epoll_survives_close(void)
  * timeout 0 (which arms it), close, then signal.  Nothing may go wrong,
  * and the buffer goes away once the fence signalled.
  */
-static int t_close_with_armed_callback(void)
+TEST(close_with_armed_callback)
 {
 	unsigned long ino;
 	int fd, tl, r;
 
 	NEED_HEAP();
 	NEED_SW_SYNC();
-	fd = heap_alloc(PAGE);
-	KT_OK(fd);
+	ASSERT_SYSCALL(fd = heap_alloc(PAGE));
 	ino = fd_ino(fd);
-	tl = sw_timeline();
-	KT_OK(tl);
-	KT_OK(buf_attach_pending(fd, tl, 1, DMA_BUF_SYNC_RW));
-	KT_CHECK(poll_fd(fd, POLLIN | POLLOUT, 0) == 0, "ready too early");
+	ASSERT_SYSCALL(tl = sw_timeline());
+	ASSERT_SYSCALL(buf_attach_pending(fd, tl, 1, DMA_BUF_SYNC_RW));
+	ASSERT_EQ(0, poll_fd(fd, POLLIN | POLLOUT, 0)) TH_LOG("ready too early");
 	close(fd);
-	KT_OK(sw_inc(tl, 1));
+	ASSERT_SYSCALL(sw_inc(tl, 1));
 	r = wait_released(ino, 5000);
 	if (r < 0)
-		return kt_skip("no bufinfo to check the release");
-	KT_CHECK(r == 1, "buffer %lu never released", ino);
+		SKIP(return, "no bufinfo to check the release");
+	ASSERT_EQ(1, r) TH_LOG("buffer %lu never released", ino);
 	/* And with the timeline destroyed instead of signalled. */
-	fd = heap_alloc(PAGE);
-	KT_OK(fd);
+	ASSERT_SYSCALL(fd = heap_alloc(PAGE));
 	ino = fd_ino(fd);
-	KT_OK(buf_attach_pending(fd, tl, 2, DMA_BUF_SYNC_WRITE));
-	KT_CHECK(poll_fd(fd, POLLIN, 0) == 0, "ready too early");
+	ASSERT_SYSCALL(buf_attach_pending(fd, tl, 2, DMA_BUF_SYNC_WRITE));
+	ASSERT_EQ(0, poll_fd(fd, POLLIN, 0)) TH_LOG("ready too early");
 	close(fd);
 	close(tl);
 	r = wait_released(ino, 5000);
-	KT_CHECK(r == 1, "buffer %lu never released after timeline close", ino);
-	return KT_PASS;
+	ASSERT_EQ(1, r) TH_LOG("buffer %lu never released after timeline close", ino);
 }
 
 /* Many threads poll one buffer; one signal wakes them all. */
@@ -498,115 +495,114 @@ static void *poller_thread(void *p)
 	return NULL;
 }
 
-static int t_poll_many_waiters_all_woken(void)
+TEST(poll_many_waiters_all_woken)
 {
 	struct poller_arg a[6];
-	pthread_t th[6];
-	int fd, tl, i;
+	pthread_t th[ARRAY_SIZE(a)];
+	unsigned int i;
+	int fd, tl, r;
 
 	NEED_HEAP();
 	NEED_SW_SYNC();
-	fd = heap_alloc(PAGE);
-	KT_OK(fd);
-	tl = sw_timeline();
-	KT_OK(tl);
-	KT_OK(buf_attach_pending(fd, tl, 1, DMA_BUF_SYNC_WRITE));
-	for (i = 0; i < 6; i++) {
+	ASSERT_SYSCALL(fd = heap_alloc(PAGE));
+	ASSERT_SYSCALL(tl = sw_timeline());
+	ASSERT_SYSCALL(buf_attach_pending(fd, tl, 1, DMA_BUF_SYNC_WRITE));
+	for (i = 0; i < ARRAY_SIZE(a); i++) {
 		a[i].fd = fd;
 		a[i].events = i % 3 == 0 ? POLLIN : i % 3 == 1 ? POLLOUT :
 			      POLLIN | POLLOUT;
 		a[i].revents = -2;
-		KT_CHECK(pthread_create(&th[i], NULL, poller_thread, &a[i]) == 0,
-			 "thread");
+		ASSERT_EQ(0, pthread_create(&th[i], NULL, poller_thread, &a[i]));
 	}
-	kt_sleep_ms(300);
-	KT_OK(sw_inc(tl, 1));
+	tst_sleep_ms(300);
+	ASSERT_SYSCALL(sw_inc(tl, 1));
+	for (i = 0; i < ARRAY_SIZE(a); i++)
+		pthread_join(th[i], NULL);
 	/*
 	 * The buffer's read and write callbacks run one after the other when
 	 * the fence signals, and a waiter for both may wake in between and
 	 * see one of them still busy (as on 6.1): each waiter must wake with
 	 * some of what it asked for, and then all of it must be ready.
 	 */
-	for (i = 0; i < 6; i++) {
-		pthread_join(th[i], NULL);
-		KT_CHECK(a[i].revents > 0 && !(a[i].revents & ~a[i].events),
-			 "waiter %d: revents %#x want %#x", i, a[i].revents,
-			 a[i].events);
+	for (i = 0; i < ARRAY_SIZE(a); i++) {
+		ASSERT_LT(0, a[i].revents)
+			TH_LOG("waiter %u: revents %d want %#x", i, a[i].revents,
+			       a[i].events);
+		ASSERT_EQ(0, a[i].revents & ~a[i].events)
+			TH_LOG("waiter %u: revents %#x want %#x", i, a[i].revents,
+			       a[i].events);
 	}
-	i = poll_fd(fd, POLLIN | POLLOUT, 1000);
-	KT_CHECK(i == (POLLIN | POLLOUT), "after the wake-up: revents %#x", i);
+	r = poll_fd(fd, POLLIN | POLLOUT, 1000);
+	ASSERT_EQ(POLLIN | POLLOUT, r) TH_LOG("after the wake-up: revents %#x", r);
 	close(tl);
 	close(fd);
-	return KT_PASS;
 }
 
 /* ------------------------------------------------------ SYNC waits */
 
 /* How long DMA_BUF_IOCTL_SYNC takes, with the fence signalled at 300 ms. */
-static long long sync_wait_ms(int fd, int tl, __u64 flags, int *err)
+static long long sync_wait_ms(struct __test_metadata *_metadata, int fd, int tl,
+			      __u64 flags, int *err)
 {
-	long long t0 = kt_now_ns();
-	pid_t pid = signal_later(tl, 300);
-	int r;
+	long long t0 = tst_now_ns(), ms;
+	pid_t pid;
+	int r, st;
 
+	ASSERT_SYSCALL(pid = signal_later(tl, 300));
 	r = buf_sync(fd, flags);
 	*err = r ? errno : 0;
-	reap(pid);
-	return (kt_now_ns() - t0) / 1000000;
+	ms = (tst_now_ns() - t0) / 1000000;
+	st = reap(pid);
+	ASSERT_EQ(0, st) TH_LOG("signalling helper failed");
+	return ms;
 }
 
 /* A write fence holds back CPU reads and writes. */
-static int t_sync_start_waits_for_writer(void)
+TEST(sync_start_waits_for_writer)
 {
 	long long ms;
 	int fd, tl, err;
 
 	NEED_HEAP();
 	NEED_SW_SYNC();
-	fd = heap_alloc(PAGE);
-	KT_OK(fd);
-	tl = sw_timeline();
-	KT_OK(tl);
-	KT_OK(buf_attach_pending(fd, tl, 1, DMA_BUF_SYNC_WRITE));
-	ms = sync_wait_ms(fd, tl, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ, &err);
-	KT_CHECK(!err, "SYNC failed: %s", strerror(err));
-	KT_CHECK(ms >= 250, "READ start returned after %lld ms", ms);
-	KT_OK(buf_sync(fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ));
-	KT_OK(buf_attach_pending(fd, tl, 2, DMA_BUF_SYNC_WRITE));
-	ms = sync_wait_ms(fd, tl, DMA_BUF_SYNC_START | DMA_BUF_SYNC_WRITE, &err);
-	KT_CHECK(!err, "SYNC failed: %s", strerror(err));
-	KT_CHECK(ms >= 250, "WRITE start returned after %lld ms", ms);
-	KT_OK(buf_sync(fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE));
+	ASSERT_SYSCALL(fd = heap_alloc(PAGE));
+	ASSERT_SYSCALL(tl = sw_timeline());
+	ASSERT_SYSCALL(buf_attach_pending(fd, tl, 1, DMA_BUF_SYNC_WRITE));
+	ms = sync_wait_ms(_metadata, fd, tl, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ, &err);
+	ASSERT_EQ(0, err) TH_LOG("SYNC failed: %s", strerror(err));
+	ASSERT_LE(250, ms) TH_LOG("READ start returned after %lld ms", ms);
+	ASSERT_SYSCALL(buf_sync(fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ));
+	ASSERT_SYSCALL(buf_attach_pending(fd, tl, 2, DMA_BUF_SYNC_WRITE));
+	ms = sync_wait_ms(_metadata, fd, tl, DMA_BUF_SYNC_START | DMA_BUF_SYNC_WRITE, &err);
+	ASSERT_EQ(0, err) TH_LOG("SYNC failed: %s", strerror(err));
+	ASSERT_LE(250, ms) TH_LOG("WRITE start returned after %lld ms", ms);
+	ASSERT_SYSCALL(buf_sync(fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE));
 	close(tl);
 	close(fd);
-	return KT_PASS;
 }
 
 /* A read fence holds back CPU writes only. */
-static int t_sync_start_read_ignores_reader(void)
+TEST(sync_start_read_ignores_reader)
 {
 	long long t0, ms;
 	int fd, tl, err;
 
 	NEED_HEAP();
 	NEED_SW_SYNC();
-	fd = heap_alloc(PAGE);
-	KT_OK(fd);
-	tl = sw_timeline();
-	KT_OK(tl);
-	KT_OK(buf_attach_pending(fd, tl, 1, DMA_BUF_SYNC_READ));
-	t0 = kt_now_ns();
-	KT_OK(buf_sync(fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ));
-	KT_OK(buf_sync(fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ));
-	ms = (kt_now_ns() - t0) / 1000000;
-	KT_CHECK(ms < 250, "READ start waited %lld ms for a reader", ms);
-	ms = sync_wait_ms(fd, tl, DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW, &err);
-	KT_CHECK(!err, "SYNC failed: %s", strerror(err));
-	KT_CHECK(ms >= 250, "RW start returned after %lld ms", ms);
-	KT_OK(buf_sync(fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW));
+	ASSERT_SYSCALL(fd = heap_alloc(PAGE));
+	ASSERT_SYSCALL(tl = sw_timeline());
+	ASSERT_SYSCALL(buf_attach_pending(fd, tl, 1, DMA_BUF_SYNC_READ));
+	t0 = tst_now_ns();
+	ASSERT_SYSCALL(buf_sync(fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ));
+	ASSERT_SYSCALL(buf_sync(fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ));
+	ms = (tst_now_ns() - t0) / 1000000;
+	ASSERT_GT(250, ms) TH_LOG("READ start waited %lld ms for a reader", ms);
+	ms = sync_wait_ms(_metadata, fd, tl, DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW, &err);
+	ASSERT_EQ(0, err) TH_LOG("SYNC failed: %s", strerror(err));
+	ASSERT_LE(250, ms) TH_LOG("RW start returned after %lld ms", ms);
+	ASSERT_SYSCALL(buf_sync(fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW));
 	close(tl);
 	close(fd);
-	return KT_PASS;
 }
 
 static volatile sig_atomic_t alarms;
@@ -617,84 +613,86 @@ static void on_alarm(int sig)
 	alarms++;
 }
 
-static int interrupted_sync(int restart, int *err, long long *ms)
+/*
+ * DMA_BUF_IOCTL_SYNC START waiting for a fence that signals at 1.5 s, with
+ * a SIGALRM at 100 ms.  The SIGALRM is this test's own: the harness times
+ * tests out with an alarm in its own process, not in the test's.
+ */
+static void interrupted_sync(struct __test_metadata *_metadata, int restart,
+			     int *err, long long *ms)
 {
 	struct itimerval it = { { 0, 0 }, { 0, 100000 } };
 	struct sigaction sa;
 	long long t0;
-	int fd, tl, r;
+	int fd, tl, r, st;
 	pid_t pid;
 
-	fd = heap_alloc(PAGE);
-	tl = sw_timeline();
-	if (fd < 0 || tl < 0)
-		return -1;
-	if (buf_attach_pending(fd, tl, 1, DMA_BUF_SYNC_WRITE))
-		return -1;
+	ASSERT_SYSCALL(fd = heap_alloc(PAGE));
+	ASSERT_SYSCALL(tl = sw_timeline());
+	ASSERT_SYSCALL(buf_attach_pending(fd, tl, 1, DMA_BUF_SYNC_WRITE));
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_alarm;
 	sa.sa_flags = restart ? SA_RESTART : 0;
-	sigaction(SIGALRM, &sa, NULL);
+	ASSERT_SYSCALL(sigaction(SIGALRM, &sa, NULL));
 	alarms = 0;
 	/* the fence comes long after the 100 ms alarm, even on a loaded host */
-	pid = signal_later(tl, 1500);
-	t0 = kt_now_ns();
+	ASSERT_SYSCALL(pid = signal_later(tl, 1500));
+	t0 = tst_now_ns();
 	setitimer(ITIMER_REAL, &it, NULL);
 	r = buf_sync(fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW);
 	*err = r ? errno : 0;
-	*ms = (kt_now_ns() - t0) / 1000000;
-	reap(pid);
+	*ms = (tst_now_ns() - t0) / 1000000;
+	st = reap(pid);
 	if (!r)
 		buf_sync(fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW);
 	close(tl);
 	close(fd);
-	return 0;
+	ASSERT_EQ(0, st) TH_LOG("signalling helper failed");
 }
 
 /* With SA_RESTART the interrupted wait resumes and ends with the fence. */
-static int t_sync_interrupted_wait_restarts(void)
+TEST(sync_interrupted_wait_restarts)
 {
 	long long ms;
 	int err;
 
 	NEED_HEAP();
 	NEED_SW_SYNC();
-	KT_OK(interrupted_sync(1, &err, &ms));
-	KT_CHECK(alarms == 1, "signal handler ran %d times", (int)alarms);
-	KT_CHECK(err == 0, "SYNC failed with %s", strerror(err));
-	KT_CHECK(ms >= 1400, "SYNC returned after %lld ms, before the fence", ms);
-	return KT_PASS;
+	interrupted_sync(_metadata, 1, &err, &ms);
+	ASSERT_EQ(1, alarms) TH_LOG("signal handler ran %d times", (int)alarms);
+	ASSERT_EQ(0, err) TH_LOG("SYNC failed with %s", strerror(err));
+	ASSERT_LE(1400, ms) TH_LOG("SYNC returned after %lld ms, before the fence", ms);
 }
 
 /* Without SA_RESTART the caller sees EINTR at the signal. */
-static int t_sync_interrupted_wait_eintr(void)
+TEST(sync_interrupted_wait_eintr)
 {
 	long long ms;
 	int err;
 
 	NEED_HEAP();
 	NEED_SW_SYNC();
-	KT_OK(interrupted_sync(0, &err, &ms));
-	KT_CHECK(alarms == 1, "signal handler ran %d times", (int)alarms);
-	KT_CHECK(err == EINTR, "SYNC ended with errno %d (%s), want EINTR",
-		 err, strerror(err));
-	KT_CHECK(ms < 1400, "EINTR only after %lld ms", ms);
-	return KT_PASS;
+	interrupted_sync(_metadata, 0, &err, &ms);
+	ASSERT_EQ(1, alarms) TH_LOG("signal handler ran %d times", (int)alarms);
+	ASSERT_EQ(EINTR, err)
+		TH_LOG("SYNC ended with errno %d (%s), want EINTR", err, strerror(err));
+	ASSERT_GT(1400, ms) TH_LOG("EINTR only after %lld ms", ms);
 }
 
 /* ------------------------------------------------- fd over a socket */
 
-static int t_fd_passed_over_unix_socket(void)
+TEST(fd_passed_over_unix_socket)
 {
 	int sv[2], fd, st;
 	unsigned char *p;
 	char v[64], ack;
+	ssize_t n;
 	pid_t pid;
 
 	NEED_HEAP();
-	KT_OK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
-	pid = fork();	/* before the buffer exists: nothing is inherited */
-	KT_OK(pid);
+	ASSERT_SYSCALL(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
+	/* before the buffer exists: nothing is inherited */
+	ASSERT_SYSCALL(pid = fork_helper());
 	if (pid == 0) {
 		unsigned char *q;
 		int b;
@@ -728,54 +726,50 @@ static int t_fd_passed_over_unix_socket(void)
 		_exit(0);
 	}
 	close(sv[1]);
-	fd = heap_alloc(2 * PAGE);
-	KT_OK(fd);
+	ASSERT_SYSCALL(fd = heap_alloc(2 * PAGE));
 	p = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	KT_CHECK(p != MAP_FAILED, "mmap");
+	ASSERT_NE(MAP_FAILED, p) TH_LOG("mmap: %s", strerror(errno));
 	p[0] = 0x11;
 	p[2 * PAGE - 1] = 0x22;
-	KT_OK(ioctl(fd, DMA_BUF_SET_NAME, "from-parent"));
-	KT_OK(send_fd(sv[0], fd));
-	KT_CHECK(read(sv[0], &ack, 1) == 1, "no answer from the receiver");
-	waitpid(pid, &st, 0);
-	KT_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-		 "receiver failed with status %d", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
-	KT_CHECK(p[1] == 0x33, "receiver's write not visible");
-	KT_CHECK(fdinfo_field(fd, "name", v, sizeof(v)) == 0 &&
-		 !strcmp(v, "from-child"), "receiver's rename not visible: '%s'", v);
+	ASSERT_SYSCALL(ioctl(fd, DMA_BUF_SET_NAME, "from-parent"));
+	ASSERT_SYSCALL(send_fd(sv[0], fd));
+	n = read(sv[0], &ack, 1);
+	st = reap(pid);
+	ASSERT_EQ(0, st) TH_LOG("receiver failed with status %d", st);
+	ASSERT_EQ(1, n) TH_LOG("no answer from the receiver");
+	ASSERT_EQ(0x33, p[1]) TH_LOG("receiver's write not visible");
+	ASSERT_EQ(0, fdinfo_field(fd, "name", v, sizeof(v)));
+	ASSERT_STREQ("from-child", v) TH_LOG("receiver's rename not visible");
 	/* the receiver's references are gone: ours plus the mapping */
-	KT_CHECK(fdinfo_field(fd, "count", v, sizeof(v)) == 0 && !strcmp(v, "2"),
-		 "count '%s', want 2", v);
+	ASSERT_EQ(0, fdinfo_field(fd, "count", v, sizeof(v)));
+	ASSERT_STREQ("2", v) TH_LOG("count '%s', want 2", v);
 	munmap(p, 2 * PAGE);
+	close(sv[0]);
 	close(fd);
-	return KT_PASS;
 }
 
 /* A buffer whose only reference is in flight in a socket still works. */
-static int t_fd_in_flight_survives_sender_close(void)
+TEST(fd_in_flight_survives_sender_close)
 {
 	int sv[2], fd, b;
 	unsigned long ino;
 	char v[64];
 
 	NEED_HEAP();
-	KT_OK(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv));
-	fd = heap_alloc(PAGE);
-	KT_OK(fd);
+	ASSERT_SYSCALL(socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv));
+	ASSERT_SYSCALL(fd = heap_alloc(PAGE));
 	ino = fd_ino(fd);
-	KT_OK(ioctl(fd, DMA_BUF_SET_NAME, "in-flight"));
-	KT_OK(send_fd(sv[0], fd));
+	ASSERT_SYSCALL(ioctl(fd, DMA_BUF_SET_NAME, "in-flight"));
+	ASSERT_SYSCALL(send_fd(sv[0], fd));
 	close(fd);
-	b = recv_fd(sv[1]);
-	KT_OK(b);
-	KT_CHECK(fd_ino(b) == ino, "another buffer arrived");
-	KT_CHECK(fdinfo_field(b, "name", v, sizeof(v)) == 0 && !strcmp(v, "in-flight"),
-		 "name '%s'", v);
-	KT_CHECK(poll_fd(b, POLLIN | POLLOUT, 0) == (POLLIN | POLLOUT), "poll");
+	ASSERT_SYSCALL(b = recv_fd(sv[1]));
+	ASSERT_EQ(ino, fd_ino(b)) TH_LOG("another buffer arrived");
+	ASSERT_EQ(0, fdinfo_field(b, "name", v, sizeof(v)));
+	ASSERT_STREQ("in-flight", v);
+	ASSERT_EQ(POLLIN | POLLOUT, poll_fd(b, POLLIN | POLLOUT, 0)) TH_LOG("poll");
 	close(b);
 	close(sv[0]);
 	close(sv[1]);
-	return KT_PASS;
 }
 
 /* ------------------------------------------------ concurrent rename */
@@ -783,8 +777,10 @@ static int t_fd_in_flight_survives_sender_close(void)
 #define NAME_KINDS 8
 #define STRESS_MS 2000
 
-/* Name k is the letter 'a'+k repeated 4k+3 times: every legal name is
- * recognisable from any of its characters. */
+/*
+ * Name k is the letter 'a'+k repeated 4k+3 times: every legal name is
+ * recognisable from any of its characters.
+ */
 static void make_name(int k, char *out)
 {
 	int len = 4 * k + 3;
@@ -809,6 +805,7 @@ static int name_ok(const char *s)
 	return 1;
 }
 
+/* Shared by the renamer and the readers, which count what went wrong in bad. */
 struct stress {
 	int fd;
 	volatile int stop;
@@ -865,32 +862,31 @@ static void *name_reader(void *p)
 	return NULL;
 }
 
-static int t_set_name_concurrent_readers(void)
+TEST(set_name_concurrent_readers)
 {
 	struct stress s;
 	pthread_t w, r1, r2;
 
 	NEED_HEAP();
 	memset(&s, 0, sizeof(s));
-	s.fd = heap_alloc(PAGE);
-	KT_OK(s.fd);
-	KT_CHECK(pthread_create(&w, NULL, renamer, &s) == 0, "thread");
-	KT_CHECK(pthread_create(&r1, NULL, name_reader, &s) == 0, "thread");
-	KT_CHECK(pthread_create(&r2, NULL, name_reader, &s) == 0, "thread");
-	kt_sleep_ms(STRESS_MS);
+	ASSERT_SYSCALL(s.fd = heap_alloc(PAGE));
+	ASSERT_EQ(0, pthread_create(&w, NULL, renamer, &s));
+	ASSERT_EQ(0, pthread_create(&r1, NULL, name_reader, &s));
+	ASSERT_EQ(0, pthread_create(&r2, NULL, name_reader, &s));
+	tst_sleep_ms(STRESS_MS);
 	s.stop = 1;
 	pthread_join(w, NULL);
 	pthread_join(r1, NULL);
 	pthread_join(r2, NULL);
-	kt_diag("%ld renames, %ld reads, %ld bad", s.renames, s.reads, s.bad);
-	KT_CHECK(s.bad == 0, "torn or failed name: %s", s.badname);
-	KT_CHECK(s.renames > 0 && s.reads > 0, "nothing happened");
+	ksft_print_msg("%ld renames, %ld reads, %ld bad\n", s.renames, s.reads, s.bad);
+	ASSERT_EQ(0, s.bad) TH_LOG("torn or failed name: %s", s.badname);
+	ASSERT_LT(0, s.renames) TH_LOG("nothing happened");
+	ASSERT_LT(0, s.reads) TH_LOG("nothing happened");
 	close(s.fd);
-	return KT_PASS;
 }
 
 /* The same from another process reading /proc/<pid>/fd and fdinfo. */
-static int t_set_name_concurrent_other_process(void)
+TEST(set_name_concurrent_other_process)
 {
 	struct stress s;
 	pthread_t w;
@@ -899,18 +895,16 @@ static int t_set_name_concurrent_other_process(void)
 
 	NEED_HEAP();
 	memset(&s, 0, sizeof(s));
-	s.fd = heap_alloc(PAGE);
-	KT_OK(s.fd);
-	KT_OK(ioctl(s.fd, DMA_BUF_SET_NAME, "aaa"));
-	pid = fork();
-	KT_OK(pid);
+	ASSERT_SYSCALL(s.fd = heap_alloc(PAGE));
+	ASSERT_SYSCALL(ioctl(s.fd, DMA_BUF_SET_NAME, "aaa"));
+	ASSERT_SYSCALL(pid = fork_helper());
 	if (pid == 0) {
 		char path[64], v[256], text[4096];
-		long long end = kt_now_ns() + STRESS_MS * 1000000LL;
+		long long end = tst_now_ns() + STRESS_MS * 1000000LL;
 		pid_t pp = getppid();
 		long n = 0;
 
-		while (kt_now_ns() < end) {
+		while (tst_now_ns() < end) {
 			ssize_t l;
 
 			snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pp, s.fd);
@@ -919,60 +913,33 @@ static int t_set_name_concurrent_other_process(void)
 				_exit(2);
 			v[l] = 0;
 			if (strncmp(v, "/dmabuf:", 8) || !name_ok(v + 8)) {
-				printf("# bad link '%s'\n", v);
+				ksft_print_msg("bad link '%s'\n", v);
 				_exit(3);
 			}
 			if (fdinfo_text(pp, s.fd, text, sizeof(text)) < 0 ||
 			    text_field(text, "name", v, sizeof(v)) || !name_ok(v)) {
-				printf("# bad fdinfo name '%s'\n", v);
+				ksft_print_msg("bad fdinfo name '%s'\n", v);
 				_exit(4);
 			}
 			n++;
 		}
-		printf("# other process: %ld reads\n", n);
+		ksft_print_msg("other process: %ld reads\n", n);
 		_exit(0);
 	}
-	KT_CHECK(pthread_create(&w, NULL, renamer, &s) == 0, "thread");
-	waitpid(pid, &st, 0);
+	/* should this fail, the reader dies with the test (fork_helper()) */
+	ASSERT_EQ(0, pthread_create(&w, NULL, renamer, &s));
+	st = reap(pid);
 	s.stop = 1;
 	pthread_join(w, NULL);
-	KT_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "reader saw garbage (%d)",
-		 WIFEXITED(st) ? WEXITSTATUS(st) : -1);
-	KT_CHECK(s.bad == 0, "rename failed");
+	ASSERT_EQ(0, st) TH_LOG("reader saw garbage (%d)", st);
+	ASSERT_EQ(0, s.bad) TH_LOG("rename failed");
 	close(s.fd);
-	return KT_PASS;
 }
 
-static const struct kt_case cases[] = {
-	{ "poll_idle_buffer_ready", t_poll_idle_buffer_ready },
-	{ "poll_write_fence_blocks_in_and_out", t_poll_write_fence_blocks_in_and_out },
-	{ "poll_read_fence_blocks_out_only", t_poll_read_fence_blocks_out_only },
-	{ "poll_waits_for_every_fence", t_poll_waits_for_every_fence },
-	{ "poll_blocks_until_signalled", t_poll_blocks_until_signalled },
-	{ "poll_woken_by_other_process", t_poll_woken_by_other_process },
-	{ "epoll_woken_by_fence", t_epoll_woken_by_fence },
-	{ "epoll_edge_triggered_idle_reported_every_wait", t_epoll_edge_triggered_idle_reported_every_wait },
-	{ "poll_no_events_requested", t_poll_no_events_requested },
-	{ "poll_survives_close_by_other_thread", t_poll_survives_close_by_other_thread },
-	{ "epoll_survives_close", t_epoll_survives_close },
-	{ "close_with_armed_callback", t_close_with_armed_callback },
-	{ "poll_many_waiters_all_woken", t_poll_many_waiters_all_woken },
-	{ "sync_start_waits_for_writer", t_sync_start_waits_for_writer },
-	{ "sync_start_read_ignores_reader", t_sync_start_read_ignores_reader },
-	{ "sync_interrupted_wait_restarts", t_sync_interrupted_wait_restarts },
-	{ "sync_interrupted_wait_eintr", t_sync_interrupted_wait_eintr },
-	{ "fd_passed_over_unix_socket", t_fd_passed_over_unix_socket },
-	{ "fd_in_flight_survives_sender_close", t_fd_in_flight_survives_sender_close },
-	{ "set_name_concurrent_readers", t_set_name_concurrent_readers },
-	{ "set_name_concurrent_other_process", t_set_name_concurrent_other_process },
-};
-
-static void setup(void)
+/* Mount proc, sysfs and debugfs (for sw_sync and bufinfo) before the first test. */
+static void __attribute__((constructor)) fence_mounts(void)
 {
 	tst_mounts();
 }
 
-int main(void)
-{
-	return ktap_main("dmabuf-fence", cases, KT_ARRAY_SIZE(cases), setup);
-}
+TEST_HARNESS_MAIN

@@ -48,12 +48,17 @@
  * Knobs (environment):
  *   DMABUF_FUZZ_SEED     seed (default: the time); always printed "# seed=N"
  *   DMABUF_FUZZ_OPS      operations over all phases (default 20000)
- *   DMABUF_FUZZ_SECONDS  time over all phases (default 60); each phase is
- *                        also kept below KT_TIMEOUT
+ *   DMABUF_FUZZ_SECONDS  time over all phases (default 60); a phase gets at
+ *                        most 30 s, so that it fits the harness's per-test
+ *                        timeout (TEST_TIMEOUT_DEFAULT, 60 s) with its
+ *                        teardown
  *   DMABUF_FUZZ_THREADS  fuzzing threads of the threaded phases (default 4)
  *
- * The single-thread phase is reproducible from the seed; the threaded ones
- * replay the same per-thread sequences, interleaved as the scheduler likes.
+ * Each phase is one test: fuzz_single_thread, fuzz_threads,
+ * fuzz_fork_scm_rights and fuzz_sync_files; the last one also prints the
+ * totals of all of them ("# ops all phases total=...").  The single-thread
+ * phase is reproducible from the seed; the threaded ones replay the same
+ * per-thread sequences, interleaved as the scheduler likes.
  */
 #define _GNU_SOURCE
 #include "dmabuf-util.h"
@@ -263,11 +268,11 @@ struct shared {
 };
 
 static struct shared *SH;
-static struct stats *GRAND;	/* all phases, shared with the runner */
+static struct stats *GRAND;	/* all phases, shared by every test's process */
 #define ST (SH->st)
 #define ADD(x, n) __atomic_fetch_add(&(x), (n), __ATOMIC_RELAXED)
 
-/* Configuration, set once by setup() before the cases fork. */
+/* Configuration, set once by fuzz_setup() before the tests fork. */
 static uint64_t fz_seed;
 static long fz_ops_phase;
 static int fz_secs_phase, fz_threads = 4;
@@ -2569,7 +2574,7 @@ static void kid_status(pid_t pid, int st)
 /* Wait for one child at most ms; a child that hangs is killed and failed. */
 static void wait_kid(pid_t pid, long ms)
 {
-	long long end = kt_now_ns() + ms * 1000000LL;
+	long long end = tst_now_ns() + ms * 1000000LL;
 	int st = 0;
 	pid_t w;
 
@@ -2581,7 +2586,7 @@ static void wait_kid(pid_t pid, long ms)
 		}
 		if (w < 0 && errno != EINTR)
 			return;
-		if (kt_now_ns() > end) {
+		if (tst_now_ns() > end) {
 			ADD(ST.hung, 1);
 			anomaly("child %d did not finish in %ld ms: killed", (int)pid, ms);
 			kill(pid, SIGKILL);
@@ -2938,7 +2943,7 @@ static void fuzz_loop(void)
 	while (!F.stop) {
 		if (__atomic_fetch_add(&F.done, 1, __ATOMIC_RELAXED) >= F.budget)
 			break;
-		if (kt_now_ns() > F.deadline)
+		if (tst_now_ns() > F.deadline)
 			break;
 		run_kind(pick_kind());
 		if (__atomic_load_n(&ST.anomalies, __ATOMIC_RELAXED) > 200)
@@ -3080,22 +3085,22 @@ static void print_stats(const struct stats *st, const char *tag, int all)
 		n += snprintf(line + n, sizeof(line) - n, " %s=%ld", kind_name[k],
 			      st->kind[k]);
 		if (n > 600) {
-			kt_diag("ops%s", line);
+			ksft_print_msg("ops%s\n", line);
 			n = 0;
 			line[0] = 0;
 		}
 	}
 	if (n)
-		kt_diag("ops%s", line);
-	kt_diag("ops %stotal=%ld (syscalls ok=%ld failed=%ld; faults sigsegv=%ld sigbus=%ld; children=%ld child_ops=%ld hung=%ld; anomalies=%ld)",
-		tag, total, st->ok, st->err, st->segv, st->bus, st->children,
-		st->child_ops, st->hung, st->anomalies);
+		ksft_print_msg("ops%s\n", line);
+	ksft_print_msg("ops %stotal=%ld (syscalls ok=%ld failed=%ld; faults sigsegv=%ld sigbus=%ld; children=%ld child_ops=%ld hung=%ld; anomalies=%ld)\n",
+		       tag, total, st->ok, st->err, st->segv, st->bus, st->children,
+		       st->child_ops, st->hung, st->anomalies);
 	n = 0;
 	line[0] = 0;
 	for (k = 0; k < NPTR; k++)
 		n += snprintf(line + n, sizeof(line) - n, " %s=%ld", ptr_name[k],
 			      st->ptr[k]);
-	kt_diag("argument pointers%s", line);
+	ksft_print_msg("argument pointers%s\n", line);
 	n = 0;
 	line[0] = 0;
 	for (k = 0; k < NERR; k++) {
@@ -3104,13 +3109,13 @@ static void print_stats(const struct stats *st, const char *tag, int all)
 		n += snprintf(line + n, sizeof(line) - n, " %s=%ld",
 			      k ? errname(k) : "other", st->errs[k]);
 		if (n > 600) {
-			kt_diag("errno%s", line);
+			ksft_print_msg("errno%s\n", line);
 			n = 0;
 			line[0] = 0;
 		}
 	}
 	if (n)
-		kt_diag("errno%s", line);
+		ksft_print_msg("errno%s\n", line);
 }
 
 static void grand_add(const struct stats *st)
@@ -3144,7 +3149,7 @@ static int fd_accounting(const int *s0, int n0)
 
 	n1 = fd_list(s1, FD_LIST_MAX);
 	if (n1 < 0) {
-		kt_diag("cannot list /proc/self/fd: fd accounting not done");
+		ksft_print_msg("cannot list /proc/self/fd: fd accounting not done\n");
 		return 0;
 	}
 	for (i = 0, j = 0; i < n1 || j < n0;) {
@@ -3153,12 +3158,12 @@ static int fd_accounting(const int *s0, int n0)
 				snprintf(link, sizeof(link), "?");
 			sanitize(link);
 			if (bad++ < 10)
-				kt_diag("fd %d (%s) is open at the end, and the fuzzer does not own it",
-					s1[i], link);
+				ksft_print_msg("fd %d (%s) is open at the end, and the fuzzer does not own it\n",
+					       s1[i], link);
 			i++;
 		} else if (i >= n1 || s0[j] < s1[i]) {
 			if (bad++ < 10)
-				kt_diag("fd %d, open before the phase, is gone", s0[j]);
+				ksft_print_msg("fd %d, open before the phase, is gone\n", s0[j]);
 			j++;
 		} else {
 			i++;
@@ -3166,14 +3171,14 @@ static int fd_accounting(const int *s0, int n0)
 		}
 	}
 	if (bad)
-		kt_diag("fd accounting: %d descriptors differ from the start", bad);
+		ksft_print_msg("fd accounting: %d descriptors differ from the start\n", bad);
 	return bad;
 }
 
 /* No buffer of this phase may be left once everything is closed. */
 static int released(void)
 {
-	long long end = kt_now_ns() + 10000000000LL;
+	long long end = tst_now_ns() + 10000000000LL;
 	unsigned long first = 0, left = 0;
 	int ours, n, i, sysfs_left;
 	char path[96];
@@ -3196,20 +3201,20 @@ static int released(void)
 		}
 		if (ours <= 0 && !sysfs_left)
 			break;
-		if (kt_now_ns() > end) {
+		if (tst_now_ns() > end) {
 			if (ours > 0)
-				kt_diag("%d buffers of this phase still listed in bufinfo after close (ino %lu first)",
-					ours, first);
+				ksft_print_msg("%d buffers of this phase still listed in bufinfo after close (ino %lu first)\n",
+					       ours, first);
 			if (sysfs_left)
-				kt_diag("%d buffers of this phase still in %s after close (%lu first)",
-					sysfs_left, SYSFS_BUFFERS, left);
+				ksft_print_msg("%d buffers of this phase still in %s after close (%lu first)\n",
+					       sysfs_left, SYSFS_BUFFERS, left);
 			return 1;
 		}
 		sleep_us(50000);
 	}
 	if (ours < 0 && !F.have_sysfs)
-		kt_diag("neither %s nor %s readable: release not checked",
-			BUFINFO_PATH, SYSFS_BUFFERS);
+		ksft_print_msg("neither %s nor %s readable: release not checked\n",
+			       BUFINFO_PATH, SYSFS_BUFFERS);
 	return 0;
 }
 
@@ -3223,8 +3228,8 @@ static int teardown(const int *s0, int n0, pthread_t rd, int have_rd,
 	struct pollfd p;
 
 	/* forked children first: they may still wait for fences */
-	end = kt_now_ns() + 30000000000LL;
-	while (reap_kids() && kt_now_ns() < end)
+	end = tst_now_ns() + 30000000000LL;
+	while (reap_kids() && tst_now_ns() < end)
 		sleep_us(2000);
 	lk(&KIDS.lk);
 	for (i = 0; i < KIDS.n; i++) {
@@ -3239,7 +3244,7 @@ static int teardown(const int *s0, int n0, pthread_t rd, int have_rd,
 	/* SCM helpers: end of stream, drain what they send back, reap */
 	for (i = 0; i < F.nscm; i++)
 		shutdown(F.scm_sock[i], SHUT_WR);
-	end = kt_now_ns() + 30000000000LL;
+	end = tst_now_ns() + 30000000000LL;
 	for (i = 0; i < F.nscm; i++) {
 		alive = 1;
 		while (alive) {
@@ -3249,7 +3254,7 @@ static int teardown(const int *s0, int n0, pthread_t rd, int have_rd,
 			if (waitpid(F.scm_pid[i], &st, WNOHANG) == F.scm_pid[i]) {
 				kid_status(F.scm_pid[i], st);
 				alive = 0;
-			} else if (kt_now_ns() > end) {
+			} else if (tst_now_ns() > end) {
 				ADD(ST.hung, 1);
 				anomaly("SCM helper %d did not finish: killed",
 					(int)F.scm_pid[i]);
@@ -3277,9 +3282,9 @@ static int teardown(const int *s0, int n0, pthread_t rd, int have_rd,
 	/* every fence signals now; then every buffer is idle */
 	for (i = 0; i < F.ntl; i++)
 		res(sw_inc(F.tl[i], 1u << 12));
-	end = kt_now_ns() + 10000000000LL;
+	end = tst_now_ns() + 10000000000LL;
 	for (i = 0; i < POOL_MAX; i++) {
-		long long left = (end - kt_now_ns()) / 1000000;
+		long long left = (end - tst_now_ns()) / 1000000;
 
 		if (!P.s[i].used || !IS_BUF(P.s[i].kind))
 			continue;
@@ -3318,6 +3323,10 @@ static int teardown(const int *s0, int n0, pthread_t rd, int have_rd,
 
 /* ------------------------------------------------------------ phases */
 
+/*
+ * Run phase ph in the test's process, helpers reaped before it returns:
+ * 0 when it passed, 1 when it failed (the reasons printed above).
+ */
 static int run_phase(int ph)
 {
 	static int s0[FD_LIST_MAX];
@@ -3328,24 +3337,19 @@ static int run_phase(int ph)
 	struct tctx mt;
 	long long dt;
 
-	if (!have_heap() && !have_udmabuf())
-		return kt_skip("no " HEAP_PATH " and no " UDMABUF_PATH
-			       " (CONFIG_DMABUF_HEAPS_SYSTEM, CONFIG_UDMABUF)");
-	if (ph == PH_SYNC && !have_sw_sync())
-		return kt_skip("no " SW_SYNC_PATH " (CONFIG_SW_SYNC, debugfs)");
 	SH = mmap(NULL, sizeof(*SH), PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (SH == MAP_FAILED) {
-		kt_diag("mmap of the shared counters: %s", strerror(errno));
-		return KT_FAIL;
+		ksft_print_msg("mmap of the shared counters: %s\n", strerror(errno));
+		return 1;
 	}
 	memset(&F, 0, sizeof(F));
 	F.ph = ph;
 	F.seed = mix64(fz_seed ^ (0xd1b54a32d192ed03ULL * (uint64_t)(ph + 1)));
 	F.drm = F.heapdev = F.udev = -1;
 	if (tctx_init(&mt, thread_seed(-1))) {
-		kt_diag("no memory for the argument arena");
-		return KT_FAIL;
+		ksft_print_msg("no memory for the argument arena\n");
+		return 1;
 	}
 
 	memset(&sa, 0, sizeof(sa));
@@ -3357,8 +3361,8 @@ static int run_phase(int ph)
 
 	n0 = fd_list(s0, FD_LIST_MAX);
 	if (n0 < 0) {
-		kt_diag("cannot list /proc/self/fd");
-		return KT_FAIL;
+		ksft_print_msg("cannot list /proc/self/fd\n");
+		return 1;
 	}
 
 	/* the fuzzer's own descriptors, never in the pool */
@@ -3369,15 +3373,15 @@ static int run_phase(int ph)
 	F.ep[0] = epoll_create1(EPOLL_CLOEXEC);
 	F.ep[1] = epoll_create1(EPOLL_CLOEXEC);
 	if (F.devnull < 0 || F.ep[0] < 0 || F.ep[1] < 0) {
-		kt_diag("cannot open /dev/null or epoll: %s", strerror(errno));
-		return KT_FAIL;
+		ksft_print_msg("cannot open /dev/null or epoll: %s\n", strerror(errno));
+		return 1;
 	}
 	if (ph == PH_SYNC) {
 		for (i = 0; i < NTL; i++) {
 			F.tl[i] = sw_timeline();
 			if (F.tl[i] < 0) {
-				kt_diag("sw_sync timeline: %s", strerror(errno));
-				return KT_FAIL;
+				ksft_print_msg("sw_sync timeline: %s\n", strerror(errno));
+				return 1;
 			}
 		}
 		F.ntl = NTL;
@@ -3390,7 +3394,7 @@ static int run_phase(int ph)
 	F.budget = fz_ops_phase;
 	solo = ph == PH_SINGLE;
 
-	for (i = 0; i < (int)KT_ARRAY_SIZE(weights); i++)
+	for (i = 0; i < (int)ARRAY_SIZE(weights); i++)
 		W[weights[i].k] = weights[i].w[ph];
 	if (F.heapdev < 0)
 		W[K_ALLOC_HEAP] = 0;
@@ -3402,12 +3406,12 @@ static int run_phase(int ph)
 		W[K_SYSFS] = 0;
 	set_wsum();
 
-	kt_diag("%s: seed=%llu phase_seed=%llu threads=%d ops<=%ld seconds<=%d; heap %s, udmabuf %s, vgem %s, sysfs stats %s",
-		phase_name[ph], (unsigned long long)fz_seed,
-		(unsigned long long)F.seed, F.nthreads, F.budget, fz_secs_phase,
-		F.heapdev >= 0 ? "yes" : "no", F.udev >= 0 ? "yes" : "no",
-		F.drm >= 0 ? "yes" : "no (vgem_* kinds skipped)",
-		F.have_sysfs ? "yes" : "no");
+	ksft_print_msg("%s: seed=%llu phase_seed=%llu threads=%d ops<=%ld seconds<=%d; heap %s, udmabuf %s, vgem %s, sysfs stats %s\n",
+		       phase_name[ph], (unsigned long long)fz_seed,
+		       (unsigned long long)F.seed, F.nthreads, F.budget, fz_secs_phase,
+		       F.heapdev >= 0 ? "yes" : "no", F.udev >= 0 ? "yes" : "no",
+		       F.drm >= 0 ? "yes" : "no (vgem_* kinds skipped)",
+		       F.have_sysfs ? "yes" : "no");
 
 	/* helpers exist before any buffer: all they get comes over SCM_RIGHTS */
 	if (ph == PH_SCM) {
@@ -3416,7 +3420,7 @@ static int run_phase(int ph)
 			pid_t pid;
 
 			if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv)) {
-				kt_diag("socketpair: %s", strerror(errno));
+				ksft_print_msg("socketpair: %s\n", strerror(errno));
 				break;
 			}
 			fflush(stdout);
@@ -3441,7 +3445,7 @@ static int run_phase(int ph)
 	for (i = 0; i < 2 && F.drm >= 0; i++)
 		op_vgem_dumb();
 
-	F.t0 = kt_now_ns();
+	F.t0 = tst_now_ns();
 	F.deadline = F.t0 + (long long)fz_secs_phase * 1000000000LL;
 	if (ph == PH_SINGLE) {
 		fuzz_loop();
@@ -3456,41 +3460,34 @@ static int run_phase(int ph)
 		for (k = 0; k < nth; k++)
 			pthread_join(th[k], NULL);
 	}
-	dt = kt_now_ns() - F.t0;
+	dt = tst_now_ns() - F.t0;
 
 	fail = teardown(s0, n0, rd, have_rd, sg, have_sg);
 
-	kt_diag("%s: %ld of %ld operations in %lld.%03lld s",
-		phase_name[ph], F.done < F.budget ? F.done : F.budget, F.budget,
-		dt / 1000000000LL, dt / 1000000LL % 1000);
+	ksft_print_msg("%s: %ld of %ld operations in %lld.%03lld s\n",
+		       phase_name[ph], F.done < F.budget ? F.done : F.budget, F.budget,
+		       dt / 1000000000LL, dt / 1000000LL % 1000);
 	print_stats(&ST, "", 0);
 	for (i = 0; i < MAXMSG && i < ST.anomalies; i++)
-		kt_diag("anomaly: %s", ST.msg[i]);
+		ksft_print_msg("anomaly: %s\n", ST.msg[i]);
 	if (ST.anomalies > MAXMSG)
-		kt_diag("... %ld anomalies in all", ST.anomalies);
+		ksft_print_msg("... %ld anomalies in all\n", ST.anomalies);
 	grand_add(&ST);
-	if (fail || ST.anomalies) {
-		kt_diag("reproduce with DMABUF_FUZZ_SEED=%llu KT_FILTER=%s",
-			(unsigned long long)fz_seed, phase_name[ph]);
-		return KT_FAIL;
-	}
+	if (fail || ST.anomalies)
+		return 1;
 	tctx_fini(&mt);
-	return KT_PASS;
+	return 0;
 }
 
-static int t_fuzz_single_thread(void)
+/* Why phase ph cannot run on this machine, or NULL. */
+static const char *phase_unfit(int ph)
 {
-	return run_phase(PH_SINGLE);
-}
-
-static int t_fuzz_threads(void)
-{
-	return run_phase(PH_THREADS);
-}
-
-static int t_fuzz_fork_scm_rights(void)
-{
-	return run_phase(PH_SCM);
+	if (!have_heap() && !have_udmabuf())
+		return "no " HEAP_PATH " and no " UDMABUF_PATH
+		       " (CONFIG_DMABUF_HEAPS_SYSTEM, CONFIG_UDMABUF)";
+	if (ph == PH_SYNC && !have_sw_sync())
+		return "no " SW_SYNC_PATH " (CONFIG_SW_SYNC, debugfs)";
+	return NULL;
 }
 
 /* The totals over every phase that ran, for the harness's figures. */
@@ -3505,26 +3502,56 @@ static void print_grand_total(void)
 		total += GRAND->kind[k];
 	if (total) {
 		memset(W, 0, sizeof(W));
-		kt_diag("all phases:");
+		ksft_print_msg("all phases:\n");
 		print_stats(GRAND, "all phases ", 1);
 	}
 }
 
-/* The last phase; it also prints the totals of all of them. */
-static int t_fuzz_sync_files(void)
+/* One phase as one test: skipped where it cannot run, failed by run_phase(). */
+static void fuzz_phase(struct __test_metadata *_metadata, int ph)
 {
-	int r = run_phase(PH_SYNC);
+	const char *why = phase_unfit(ph);
 
-	print_grand_total();
-	return r;
+	if (why)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(0, run_phase(ph))
+		TH_LOG("reproduce with DMABUF_FUZZ_SEED=%llu, test %s",
+		       (unsigned long long)fz_seed, _metadata->name);
 }
 
-static const struct kt_case cases[] = {
-	{ "fuzz_single_thread", t_fuzz_single_thread },
-	{ "fuzz_threads", t_fuzz_threads },
-	{ "fuzz_fork_scm_rights", t_fuzz_fork_scm_rights },
-	{ "fuzz_sync_files", t_fuzz_sync_files },
-};
+TEST(fuzz_single_thread)
+{
+	fuzz_phase(_metadata, PH_SINGLE);
+}
+
+TEST(fuzz_threads)
+{
+	fuzz_phase(_metadata, PH_THREADS);
+}
+
+TEST(fuzz_fork_scm_rights)
+{
+	fuzz_phase(_metadata, PH_SCM);
+}
+
+/*
+ * The last phase; it also prints the totals of all of them, passed, failed
+ * or skipped.  Each test runs in a child process of its own: the earlier
+ * phases added their counts to GRAND, memory fuzz_setup() shared before
+ * the harness forked the first of them.
+ */
+TEST(fuzz_sync_files)
+{
+	const char *why = phase_unfit(PH_SYNC);
+	int fail = why ? 0 : run_phase(PH_SYNC);
+
+	print_grand_total();
+	if (why)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(0, fail)
+		TH_LOG("reproduce with DMABUF_FUZZ_SEED=%llu, test %s",
+		       (unsigned long long)fz_seed, _metadata->name);
+}
 
 static long env_long(const char *name, long def, long min, long max)
 {
@@ -3536,37 +3563,40 @@ static long env_long(const char *name, long def, long min, long max)
 		return def;
 	v = strtol(e, &end, 0);
 	if (*end || v < min || v > max) {
-		kt_diag("%s=%s ignored (want %ld..%ld), using %ld", name, e, min,
-			max, def);
+		ksft_print_msg("%s=%s ignored (want %ld..%ld), using %ld\n", name, e,
+			       min, max, def);
 		return def;
 	}
 	return v;
 }
 
-static void setup(void)
+/*
+ * Once, before the harness forks the first test: mount what is read, read
+ * the knobs, share the all-phases counters, load vgem.
+ */
+static void __attribute__((constructor)) fuzz_setup(void)
 {
 	const char *e = getenv("DMABUF_FUZZ_SEED");
-	long ops, secs, kt_timeout, cap;
+	long ops, secs, cap, limit = TEST_TIMEOUT_DEFAULT;
 
 	tst_mounts();
 	pg = (size_t)tst_page_size();
 	fz_seed = e && *e ? strtoull(e, NULL, 0) : (uint64_t)time(NULL);
-	kt_diag("seed=%llu", (unsigned long long)fz_seed);
+	ksft_print_msg("seed=%llu\n", (unsigned long long)fz_seed);
 	ops = env_long("DMABUF_FUZZ_OPS", 20000, 1, LONG_MAX);
 	secs = env_long("DMABUF_FUZZ_SECONDS", 60, 1, 1L << 30);
 	fz_threads = (int)env_long("DMABUF_FUZZ_THREADS", 4, 1, MAX_THREADS);
-	kt_timeout = env_long("KT_TIMEOUT", 60, 1, 1L << 30);
 	fz_ops_phase = (ops + NPHASES - 1) / NPHASES;
 	fz_secs_phase = (int)((secs + NPHASES - 1) / NPHASES);
-	/* every phase runs as one case, within KT_TIMEOUT, teardown included */
-	cap = kt_timeout > 40 ? kt_timeout - 30 : kt_timeout / 2 > 0 ? kt_timeout / 2 : 1;
+	/* every phase runs as one test, within the harness's timeout, teardown included */
+	cap = limit > 40 ? limit - 30 : limit / 2 > 0 ? limit / 2 : 1;
 	if (fz_secs_phase > cap) {
-		kt_diag("%d s per phase would not fit KT_TIMEOUT=%ld: %ld s each (raise KT_TIMEOUT)",
-			fz_secs_phase, kt_timeout, cap);
+		ksft_print_msg("%d s per phase would not fit the %ld s test timeout: %ld s each\n",
+			       fz_secs_phase, limit, cap);
 		fz_secs_phase = (int)cap;
 	}
-	kt_diag("DMABUF_FUZZ_OPS=%ld DMABUF_FUZZ_SECONDS=%ld DMABUF_FUZZ_THREADS=%d: per phase ops<=%ld seconds<=%d",
-		ops, secs, fz_threads, fz_ops_phase, fz_secs_phase);
+	ksft_print_msg("DMABUF_FUZZ_OPS=%ld DMABUF_FUZZ_SECONDS=%ld DMABUF_FUZZ_THREADS=%d: per phase ops<=%ld seconds<=%d\n",
+		       ops, secs, fz_threads, fz_ops_phase, fz_secs_phase);
 	GRAND = mmap(NULL, sizeof(*GRAND), PROT_READ | PROT_WRITE,
 		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (GRAND == MAP_FAILED)
@@ -3578,11 +3608,8 @@ static void setup(void)
 		if (fd >= 0)
 			close(fd);
 		else
-			kt_diag("no vgem DRM device: the vgem_* kinds are skipped");
+			ksft_print_msg("no vgem DRM device: the vgem_* kinds are skipped\n");
 	}
 }
 
-int main(void)
-{
-	return ktap_main("dmabuf-fuzz", cases, KT_ARRAY_SIZE(cases), setup);
-}
+TEST_HARNESS_MAIN

@@ -17,6 +17,7 @@
 #define _GNU_SOURCE
 #include "dmabuf-util.h"
 
+#include <stdarg.h>
 #include <drm/drm.h>
 
 #define KIB 1024
@@ -55,6 +56,18 @@ struct picture {
 	int release[2];		/* pipe: the children exit when it closes */
 };
 
+/* The picture needs the system heap, vgem and the inspector. */
+#define NEED_PICTURE(pic)						\
+	do {								\
+		NEED_HEAP();						\
+		(pic)->drm = vgem_open();				\
+		if ((pic)->drm < 0)					\
+			SKIP(return, "no vgem DRM device (CONFIG_DRM_VGEM)"); \
+		if (access(inspector(), X_OK))				\
+			SKIP(return, "no inspector at %s (set DMABUF_INSPECT)", \
+			     inspector());				\
+	} while (0)
+
 static int named_buffer(size_t len, const char *name)
 {
 	int fd = heap_alloc_flags(len, O_RDWR);	/* no O_CLOEXEC: children inherit */
@@ -67,31 +80,28 @@ static int named_buffer(size_t len, const char *name)
 }
 
 /*
- * Make the picture; the calling process (a case's own process) is P.
- * The children hold A until P exits (their end of the pipe sees EOF).
+ * Make the picture; the calling process (the test's own) is P.  The
+ * children hold A until the pipe closes: release_picture(), or P's exit.
+ * Returns NULL, or the step that failed with errno set.
  */
-static int make_picture(struct picture *pic)
+static const char *build_picture(struct picture *pic)
 {
 	struct drm_prime_handle h = { 0 };
 	void *map;
 	int b, i;
 
-	NEED_HEAP();
-	pic->drm = vgem_open();
-	if (pic->drm < 0)
-		return kt_skip("no vgem DRM device (CONFIG_DRM_VGEM)");
-	if (access(inspector(), X_OK))
-		return kt_skip("no inspector at %s (set DMABUF_INSPECT)", inspector());
-	KT_OK(pipe(pic->release));
-
+	if (pipe(pic->release))
+		return "pipe";
 	pic->a = named_buffer(16 * KIB, "inspect-shared");
-	KT_OK(pic->a);
+	if (pic->a < 0)
+		return "buffer A";
 	pic->ino_a = fd_ino(pic->a);
 	for (i = 0; i < 2; i++) {
 		char c;
 
 		pic->kids[i] = fork();
-		KT_OK(pic->kids[i]);
+		if (pic->kids[i] < 0)
+			return "fork";
 		if (pic->kids[i] == 0) {
 			close(pic->release[1]);
 			while (read(pic->release[0], &c, 1) > 0)
@@ -108,21 +118,55 @@ static int make_picture(struct picture *pic)
 	}
 
 	b = named_buffer(8 * KIB, NULL);
-	KT_OK(b);
+	if (b < 0)
+		return "buffer B";
 	pic->ino_b = fd_ino(b);
 	map = mmap(NULL, 8 * KIB, PROT_READ | PROT_WRITE, MAP_SHARED, b, 0);
-	KT_CHECK(map != MAP_FAILED, "mmap: %s", strerror(errno));
+	if (map == MAP_FAILED)
+		return "mmap of B";
 	close(b);
 
 	pic->c = named_buffer(4 * KIB, "inspect-named");
-	KT_OK(pic->c);
+	if (pic->c < 0)
+		return "buffer C";
 	pic->d = named_buffer(32 * KIB, NULL);
-	KT_OK(pic->d);
+	if (pic->d < 0)
+		return "buffer D";
 	pic->ino_c = fd_ino(pic->c);
 	pic->ino_d = fd_ino(pic->d);
 	h.fd = pic->d;
-	KT_OK(ioctl(pic->drm, DRM_IOCTL_PRIME_FD_TO_HANDLE, &h));
-	return KT_PASS;
+	if (ioctl(pic->drm, DRM_IOCTL_PRIME_FD_TO_HANDLE, &h))
+		return "vgem import of D";
+	return NULL;
+}
+
+/* Let the children go, and reap them. */
+static void release_picture(struct picture *pic)
+{
+	int i;
+
+	if (pic->release[1] >= 0)
+		close(pic->release[1]);
+	pic->release[1] = -1;
+	for (i = 0; i < 2; i++)
+		if (pic->kids[i] > 0)
+			waitpid(pic->kids[i], NULL, 0);
+}
+
+static void make_picture(struct __test_metadata *_metadata, struct picture *pic)
+{
+	const char *step;
+	int e;
+
+	pic->release[0] = -1;
+	pic->release[1] = -1;
+	pic->kids[0] = 0;
+	pic->kids[1] = 0;
+	step = build_picture(pic);
+	e = errno;
+	if (step)
+		release_picture(pic);
+	ASSERT_EQ(NULL, step) TH_LOG("%s: %s", step, strerror(e));
 }
 
 /* appends to a fixed buffer */
@@ -180,7 +224,8 @@ static void expected_json(const struct picture *pic, struct text *t)
 	snprintf(me, sizeof(me), "%d", getpid());
 	snprintf(all, sizeof(all), "%d, %d, %d", getpid(), pic->kids[0], pic->kids[1]);
 
-	add(t, "{\n  \"seen\": {\"bufinfo\": true, \"sysfs_stats\": true, \"unreadable_processes\": 0},\n");
+	add(t, "{\n  \"seen\": {\"bufinfo\": true, \"sysfs_stats\": true, "
+	    "\"unreadable_processes\": 0},\n");
 	add(t, "  \"buffers\": [");
 	add_buffer(t, 1, pic->ino_d, 32 * KIB, NULL, me, "\"vgem\"");
 	add_buffer(t, 0, pic->ino_a, 16 * KIB, "inspect-shared", all, "");
@@ -193,69 +238,78 @@ static void expected_json(const struct picture *pic, struct text *t)
 		add(t, "%s{\"fd\": %d, \"inode\": %lu}", i ? ", " : "", f[i].fd, f[i].ino);
 	add(t, "], \"maps\": [{\"inode\": %lu, \"bytes\": %d}]}", pic->ino_b, 8 * KIB);
 	for (i = 0; i < 2; i++)
-		add(t, ",\n    {\"pid\": %d, \"comm\": \"%.15s\", \"rss\": %d, \"pss\": %d, \"fds\": ["
-		    "{\"fd\": %d, \"inode\": %lu}], \"maps\": []}",
+		add(t, ",\n    {\"pid\": %d, \"comm\": \"%.15s\", \"rss\": %d, \"pss\": %d, "
+		    "\"fds\": [{\"fd\": %d, \"inode\": %lu}], \"maps\": []}",
 		    pic->kids[i], COMM, 16 * KIB, 16 * KIB / 3, pic->a, pic->ino_a);
-	add(t, "\n  ],\n  \"exporters\": [\n    {\"name\": \"system\", \"buffers\": 4, \"bytes\": %d}\n  ]\n}\n",
-	    60 * KIB);
+	add(t, "\n  ],\n  \"exporters\": [\n"
+	    "    {\"name\": \"system\", \"buffers\": 4, \"bytes\": %d}\n  ]\n}\n", 60 * KIB);
 }
 
-static int t_inspect_json_matches_picture(void)
+TEST(inspect_json_matches_picture)
 {
 	static struct text want;
 	static char got[16384];
 	struct picture pic;
 	char args[64];
-	int rc = make_picture(&pic);
+	int rc;
 
-	if (rc != KT_PASS)
-		return rc;
+	NEED_PICTURE(&pic);
+	make_picture(_metadata, &pic);
 	snprintf(args, sizeof(args), "--json --pid %d,%d,%d", getpid(), pic.kids[0],
 		 pic.kids[1]);
 	rc = run_inspector(args, got, sizeof(got));
+	release_picture(&pic);
 	expected_json(&pic, &want);
-	KT_CHECK(rc == 0 && !strcmp(got, want.buf),
-		 "inspector exit status %d; expected:\n%s\ngot:\n%s", rc, want.buf, got);
-	return KT_PASS;
+	ASSERT_EQ(0, rc) TH_LOG("inspector exit status %d; output:\n%s", rc, got);
+	ASSERT_STREQ(want.buf, got);
 }
 
-static int t_inspect_table_names_every_buffer(void)
+TEST(inspect_table_names_every_buffer)
 {
 	static char got[65536];
 	struct picture pic;
 	unsigned long inos[4];
 	char needle[32];
-	int i, rc = make_picture(&pic);
+	int i, rc;
 
-	if (rc != KT_PASS)
-		return rc;
+	NEED_PICTURE(&pic);
+	make_picture(_metadata, &pic);
 	inos[0] = pic.ino_a;
 	inos[1] = pic.ino_b;
 	inos[2] = pic.ino_c;
 	inos[3] = pic.ino_d;
 	rc = run_inspector("", got, sizeof(got));
-	KT_CHECK(rc == 0, "inspector exit status %d", rc);
+	release_picture(&pic);
+	ASSERT_EQ(0, rc) TH_LOG("inspector exit status %d", rc);
 	for (i = 0; i < 4; i++) {
 		snprintf(needle, sizeof(needle), "\n%lu ", inos[i]);
-		KT_CHECK(strstr(got, needle), "inode %lu missing from:\n%s", inos[i], got);
+		ASSERT_NE(NULL, strstr(got, needle))
+			TH_LOG("inode %lu missing from:\n%s", inos[i], got);
 	}
-	KT_CHECK(strstr(got, "inspect-shared") && strstr(got, "inspect-named") &&
-		 strstr(got, "vgem"), "names or the vgem attachment missing:\n%s", got);
-	return KT_PASS;
+	ASSERT_TRUE(strstr(got, "inspect-shared") && strstr(got, "inspect-named") &&
+		    strstr(got, "vgem"))
+		TH_LOG("names or the vgem attachment missing:\n%s", got);
 }
 
-/* Processes holding buffers come and go during every scan. */
-static int t_inspect_exiting_processes_no_error(void)
+/*
+ * Processes holding buffers come and go during every scan.  The churner
+ * stops, its last child reaped, when the test closes its end of the pipe.
+ */
+TEST(inspect_exiting_processes_no_error)
 {
 	static char got[65536];
+	struct pollfd p;
+	int i, bad = 0, stop[2];
 	pid_t churn;
-	int i, bad = 0;
 
 	NEED_HEAP();
-	churn = fork();
-	KT_OK(churn);
+	ASSERT_SYSCALL(pipe2(stop, O_CLOEXEC));
+	ASSERT_SYSCALL(churn = fork());
 	if (churn == 0) {
-		for (;;) {
+		close(stop[1]);
+		p.fd = stop[0];
+		p.events = POLLIN;
+		while (!poll(&p, 1, 0)) {
 			pid_t c = fork();
 
 			if (c == 0) {
@@ -265,24 +319,21 @@ static int t_inspect_exiting_processes_no_error(void)
 			if (c > 0)
 				waitpid(c, NULL, 0);
 		}
+		_exit(0);
 	}
+	close(stop[0]);
 	for (i = 0; i < 10; i++)
 		if (run_inspector("--json", got, sizeof(got)))
 			bad++;
-	kill(churn, SIGKILL);
+	close(stop[1]);
 	waitpid(churn, NULL, 0);
-	KT_CHECK(bad == 0, "%d of 10 scans failed", bad);
-	return KT_PASS;
+	ASSERT_EQ(0, bad) TH_LOG("%d of 10 scans failed", bad);
 }
 
-static const struct kt_case cases[] = {
-	{ "inspect_json_matches_picture", t_inspect_json_matches_picture },
-	{ "inspect_table_names_every_buffer", t_inspect_table_names_every_buffer },
-	{ "inspect_exiting_processes_no_error", t_inspect_exiting_processes_no_error },
-};
-
-int main(void)
+/* Mount proc, sysfs, debugfs and devtmpfs where missing, before the first test. */
+static void __attribute__((constructor)) inspect_setup(void)
 {
 	tst_mounts();
-	return ktap_main("dmabuf-inspect-test", cases, KT_ARRAY_SIZE(cases), NULL);
 }
+
+TEST_HARNESS_MAIN

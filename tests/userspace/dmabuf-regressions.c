@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * dmabuf-regressions: one case per class of bug that upstream's dma-buf
+ * dmabuf-regressions: one test per class of bug that upstream's dma-buf
  * core had, each named after it, run on a KASAN/lockdep kernel so that a
  * return of the bug shows as a kernel report (which the harness finds on
  * the console, naming this suite) if not as a wrong result:
@@ -17,6 +17,10 @@
  * - export init order: a buffer must not be listed before it is complete
  *   (a walker of bufinfo and sysfs while others export, every listed
  *   buffer readable).
+ *
+ * REGRESSION_RENAMES (3000) and REGRESSION_CYCLES (300) size the loops.
+ * The helper threads only report back; every assertion is made on the
+ * test's own thread once they are joined.
  */
 #define _GNU_SOURCE
 #include "dmabuf-util.h"
@@ -63,7 +67,7 @@ static int wait_unlisted(unsigned long ino, int ms)
 	for (i = 0; i < ms / 10; i++) {
 		if (bufinfo_line(ino, line, sizeof(line)) == 1)
 			return 0;
-		kt_sleep_ms(10);
+		tst_sleep_ms(10);
 	}
 	return -1;
 }
@@ -94,35 +98,40 @@ static void *name_reader(void *arg)
 	return NULL;
 }
 
-static int t_regression_set_name_vs_dentry_name(void)
+TEST(regression_set_name_vs_dentry_name)
 {
 	struct rename_race r = { 0 };
-	int i, n = env_int("REGRESSION_RENAMES", 3000);
+	int i, started, err = 0, e = 0, n = env_int("REGRESSION_RENAMES", 3000);
 	pthread_t th[2];
 	void *map;
 
 	NEED_HEAP();
-	r.fd = heap_alloc(PAGE);
-	KT_OK(r.fd);
+	ASSERT_SYSCALL(r.fd = heap_alloc(PAGE));
 	map = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, r.fd, 0);
-	KT_CHECK(map != MAP_FAILED, "mmap");
-	for (i = 0; i < 2; i++)
-		KT_CHECK(!pthread_create(&th[i], NULL, name_reader, &r),
-			 "pthread_create");
-	for (i = 0; i < n; i++) {
+	ASSERT_NE(MAP_FAILED, map) TH_LOG("mmap: %s", strerror(errno));
+	for (started = 0; started < 2; started++) {
+		err = pthread_create(&th[started], NULL, name_reader, &r);
+		if (err)
+			break;
+	}
+	for (i = 0; !err && i < n; i++) {
 		char name[DMA_BUF_NAME_LEN];
 
 		/* Lengths vary so that each name is a new allocation. */
 		snprintf(name, sizeof(name), "n%0*d", 1 + i % 28, i);
-		KT_OK(ioctl(r.fd, DMA_BUF_SET_NAME, name));
+		if (ioctl(r.fd, DMA_BUF_SET_NAME, name)) {
+			e = errno;
+			break;
+		}
 	}
 	r.stop = 1;
-	for (i = 0; i < 2; i++)
-		pthread_join(th[i], NULL);
-	kt_diag("%d renames, %ld reads of the link and maps", n, r.reads);
+	while (started--)
+		pthread_join(th[started], NULL);
+	ASSERT_EQ(0, err) TH_LOG("pthread_create: %s", strerror(err));
+	ASSERT_EQ(0, e) TH_LOG("SET_NAME %d: errno %d (%s)", i, e, strerror(e));
+	ksft_print_msg("%d renames, %ld reads of the link and maps\n", n, r.reads);
 	munmap(map, PAGE);
 	close(r.fd);
-	return KT_PASS;
 }
 
 /* -------------------------------------- file release vs dentry release */
@@ -136,126 +145,123 @@ static void *unmap_later(void *arg)
 {
 	struct unmapper *u = arg;
 
-	kt_sleep_ms(1);
+	tst_sleep_ms(1);
 	munmap(u->map, u->len);
 	return NULL;
 }
 
-static int t_regression_file_release_vs_dentry_release(void)
+TEST(regression_file_release_vs_dentry_release)
 {
 	int i, n = env_int("REGRESSION_CYCLES", 300);
-	char *maps = malloc(1 << 16);
+	char *maps;
 
 	NEED_HEAP();
-	KT_CHECK(maps != NULL, "malloc");
+	maps = malloc(1 << 16);
+	ASSERT_NE(NULL, maps) TH_LOG("malloc");
 	for (i = 0; i < n; i++) {
 		struct unmapper u = { .len = PAGE };
 		unsigned long ino;
 		pthread_t th;
-		int fd = heap_alloc(PAGE);
+		int fd;
 
-		KT_OK(fd);
+		ASSERT_SYSCALL(fd = heap_alloc(PAGE));
 		ino = fd_ino(fd);
 		u.map = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-		KT_CHECK(u.map != MAP_FAILED, "mmap");
+		ASSERT_NE(MAP_FAILED, u.map) TH_LOG("mmap: %s", strerror(errno));
 		/* The mapping now holds the last file reference. */
 		close(fd);
-		KT_CHECK(!pthread_create(&th, NULL, unmap_later, &u),
-			 "pthread_create");
+		ASSERT_EQ(0, pthread_create(&th, NULL, unmap_later, &u));
 		read_text("/proc/self/maps", maps, 1 << 16);
 		pthread_join(th, NULL);
-		KT_CHECK(!wait_unlisted(ino, 5000),
-			 "buffer %lu still listed after munmap", ino);
+		ASSERT_EQ(0, wait_unlisted(ino, 5000))
+			TH_LOG("buffer %lu still listed after munmap", ino);
 	}
 	free(maps);
-	return KT_PASS;
 }
 
 /* --------------------------------- poll callback without a file ref */
 
-static int t_regression_poll_callback_without_file_reference(void)
+TEST(regression_poll_callback_without_file_reference)
 {
 	unsigned long ino;
 	int fd, tl;
 
 	NEED_HEAP();
 	NEED_SW_SYNC();
-	fd = heap_alloc(PAGE);
-	KT_OK(fd);
+	ASSERT_SYSCALL(fd = heap_alloc(PAGE));
 	ino = fd_ino(fd);
-	tl = sw_timeline();
-	KT_OK(tl);
-	KT_OK(buf_attach_pending(fd, tl, 1, DMA_BUF_SYNC_WRITE));
+	ASSERT_SYSCALL(tl = sw_timeline());
+	ASSERT_SYSCALL(buf_attach_pending(fd, tl, 1, DMA_BUF_SYNC_WRITE));
 	/* Arms the callback, which must keep the file alive by itself. */
-	KT_CHECK(poll_fd(fd, POLLIN, 10) == 0, "ready with a writer pending");
+	ASSERT_EQ(0, poll_fd(fd, POLLIN, 10)) TH_LOG("ready with a writer pending");
 	close(fd);
-	kt_sleep_ms(20);
-	KT_OK(sw_inc(tl, 1));
+	tst_sleep_ms(20);
+	ASSERT_SYSCALL(sw_inc(tl, 1));
 	close(tl);
-	KT_CHECK(!wait_unlisted(ino, 5000), "buffer %lu never released", ino);
-	return KT_PASS;
+	ASSERT_EQ(0, wait_unlisted(ino, 5000)) TH_LOG("buffer %lu never released", ino);
 }
 
 /* ------------------------------- fd published before copy_to_user() */
 
-static int t_regression_fd_published_before_copy_to_user(void)
+TEST(regression_fd_published_before_copy_to_user)
 {
 	struct dma_heap_allocation_data *arg;
-	int heap, free_before, n_before, objs_before;
+	int heap, free_before, n_before, objs_before, objs;
 
 	NEED_HEAP();
-	heap = open(HEAP_PATH, O_RDONLY | O_CLOEXEC);
-	KT_OK(heap);
+	ASSERT_SYSCALL(heap = open(HEAP_PATH, O_RDONLY | O_CLOEXEC));
 	arg = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	KT_CHECK(arg != MAP_FAILED, "mmap");
+	ASSERT_NE(MAP_FAILED, arg) TH_LOG("mmap: %s", strerror(errno));
 	arg->len = PAGE;
 	arg->fd_flags = O_RDWR | O_CLOEXEC;
-	KT_OK(mprotect(arg, PAGE, PROT_READ));
+	ASSERT_SYSCALL(mprotect(arg, PAGE, PROT_READ));
 	objs_before = bufinfo_objects();
 	free_before = lowest_free_fd();
 	n_before = count_open_fds();
-	KT_ERRNO(ioctl(heap, DMA_HEAP_IOCTL_ALLOC, arg), EFAULT);
-	KT_CHECK(lowest_free_fd() == free_before && count_open_fds() == n_before,
-		 "an fd was installed although the copy back failed");
+	ASSERT_ERRNO(ioctl(heap, DMA_HEAP_IOCTL_ALLOC, arg), EFAULT);
+	ASSERT_EQ(free_before, lowest_free_fd())
+		TH_LOG("an fd was installed although the copy back failed");
+	ASSERT_EQ(n_before, count_open_fds())
+		TH_LOG("an fd was installed although the copy back failed");
 	/* The buffer made for the call is released, and with it its listing. */
-	kt_sleep_ms(50);
-	KT_CHECK(bufinfo_objects() == objs_before, "bufinfo lists %d buffers, %d before",
-		 bufinfo_objects(), objs_before);
+	tst_sleep_ms(50);
+	objs = bufinfo_objects();
+	ASSERT_EQ(objs_before, objs)
+		TH_LOG("bufinfo lists %d buffers, %d before", objs, objs_before);
 	munmap(arg, PAGE);
 	close(heap);
-	return KT_PASS;
 }
 
 /* ----------------------------------- release once when no fd is free */
 
-static int t_regression_release_once_when_fd_fails(void)
+TEST(regression_release_once_when_fd_fails)
 {
 	struct rlimit saved, full;
-	int objs_before, i, fd;
+	int objs_before, objs, i, fd, e = 0;
 
 	NEED_HEAP();
-	KT_OK(getrlimit(RLIMIT_NOFILE, &saved));
+	ASSERT_SYSCALL(getrlimit(RLIMIT_NOFILE, &saved));
 	/* Open the heap device first: only the buffer's fd must fail. */
-	fd = heap_alloc(PAGE);
-	KT_OK(fd);
+	ASSERT_SYSCALL(fd = heap_alloc(PAGE));
 	close(fd);
 	objs_before = bufinfo_objects();
 	full = saved;
 	full.rlim_cur = lowest_free_fd();
-	KT_OK(setrlimit(RLIMIT_NOFILE, &full));
+	ASSERT_SYSCALL(setrlimit(RLIMIT_NOFILE, &full));
 	for (i = 0; i < 100; i++) {
 		fd = heap_alloc(PAGE);
-		if (fd >= 0 || errno != EMFILE)
+		e = errno;
+		if (fd >= 0 || e != EMFILE)
 			break;
 	}
 	setrlimit(RLIMIT_NOFILE, &saved);
-	KT_CHECK(i == 100, "allocation %d gave fd %d errno %d, want EMFILE",
-		 i, fd, errno);
-	kt_sleep_ms(50);
-	KT_CHECK(bufinfo_objects() == objs_before, "bufinfo lists %d buffers, %d before",
-		 bufinfo_objects(), objs_before);
-	return KT_PASS;
+	ASSERT_EQ(100, i)
+		TH_LOG("allocation %d gave fd %d errno %d, want EMFILE", i, fd, e);
+	tst_sleep_ms(50);
+	objs = bufinfo_objects();
+	ASSERT_EQ(objs_before, objs)
+		TH_LOG("bufinfo lists %d buffers, %d before", objs, objs_before);
 }
 
 /*
@@ -263,43 +269,41 @@ static int t_regression_release_once_when_fd_fails(void)
  * buffer it made must be released exactly once (a warning or a report
  * otherwise), and leave no listing behind.
  */
-static int t_regression_udmabuf_release_once_when_fd_fails(void)
+TEST(regression_udmabuf_release_once_when_fd_fails)
 {
 	struct rlimit saved, full;
 	struct udmabuf_create c;
-	int dev, memfd, objs_before, i, fd = -1;
+	int dev, memfd, objs_before, objs, i, fd = -1, e = 0;
 
-	if (!have_udmabuf())
-		return kt_skip("no " UDMABUF_PATH);
-	dev = open(UDMABUF_PATH, O_RDWR | O_CLOEXEC);
-	KT_OK(dev);
-	memfd = memfd_create("regression", MFD_ALLOW_SEALING | MFD_CLOEXEC);
-	KT_OK(memfd);
-	KT_OK(ftruncate(memfd, (off_t)PAGE));
-	KT_OK(fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK));
+	NEED_UDMABUF();
+	ASSERT_SYSCALL(dev = open(UDMABUF_PATH, O_RDWR | O_CLOEXEC));
+	ASSERT_SYSCALL(memfd = memfd_create("regression", MFD_ALLOW_SEALING | MFD_CLOEXEC));
+	ASSERT_SYSCALL(ftruncate(memfd, (off_t)PAGE));
+	ASSERT_SYSCALL(fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK));
 	memset(&c, 0, sizeof(c));
 	c.memfd = (__u32)memfd;
 	c.flags = UDMABUF_FLAGS_CLOEXEC;
 	c.size = PAGE;
 	objs_before = bufinfo_objects();
-	KT_OK(getrlimit(RLIMIT_NOFILE, &saved));
+	ASSERT_SYSCALL(getrlimit(RLIMIT_NOFILE, &saved));
 	full = saved;
 	full.rlim_cur = lowest_free_fd();
-	KT_OK(setrlimit(RLIMIT_NOFILE, &full));
+	ASSERT_SYSCALL(setrlimit(RLIMIT_NOFILE, &full));
 	for (i = 0; i < 100; i++) {
 		fd = ioctl(dev, UDMABUF_CREATE, &c);
-		if (fd >= 0 || errno != EMFILE)
+		e = errno;
+		if (fd >= 0 || e != EMFILE)
 			break;
 	}
 	setrlimit(RLIMIT_NOFILE, &saved);
-	KT_CHECK(i == 100, "creation %d gave fd %d errno %d, want EMFILE",
-		 i, fd, errno);
-	kt_sleep_ms(50);
-	KT_CHECK(bufinfo_objects() == objs_before, "bufinfo lists %d buffers, %d before",
-		 bufinfo_objects(), objs_before);
+	ASSERT_EQ(100, i)
+		TH_LOG("creation %d gave fd %d errno %d, want EMFILE", i, fd, e);
+	tst_sleep_ms(50);
+	objs = bufinfo_objects();
+	ASSERT_EQ(objs_before, objs)
+		TH_LOG("bufinfo lists %d buffers, %d before", objs, objs_before);
 	close(memfd);
 	close(dev);
-	return KT_PASS;
 }
 
 /* ------------------------------------------------- export init order */
@@ -351,47 +355,35 @@ static void *walk(void *arg)
 	return NULL;
 }
 
-static int t_regression_export_init_order(void)
+TEST(regression_export_init_order)
 {
 	struct walker w = { 0 };
-	int i, n = env_int("REGRESSION_CYCLES", 300);
+	int i, e = 0, n = env_int("REGRESSION_CYCLES", 300);
 	pthread_t th;
 
 	NEED_HEAP();
-	KT_CHECK(!pthread_create(&th, NULL, walk, &w), "pthread_create");
+	ASSERT_EQ(0, pthread_create(&th, NULL, walk, &w));
 	for (i = 0; i < n; i++) {
 		int fd = heap_alloc(PAGE);
 
-		KT_OK(fd);
+		if (fd < 0) {
+			e = errno;
+			break;
+		}
 		close(fd);
 	}
 	w.stop = 1;
 	pthread_join(th, NULL);
-	kt_diag("%d exports, walker saw %ld listed buffers", n, w.listed);
-	KT_CHECK(w.unreadable == 0, "%ld listed buffers unreadable in sysfs",
-		 w.unreadable);
-	return KT_PASS;
+	ASSERT_EQ(0, e) TH_LOG("export %d: errno %d (%s)", i, e, strerror(e));
+	ksft_print_msg("%d exports, walker saw %ld listed buffers\n", n, w.listed);
+	ASSERT_EQ(0, w.unreadable)
+		TH_LOG("%ld listed buffers unreadable in sysfs", w.unreadable);
 }
 
-static const struct kt_case cases[] = {
-	{ "regression_set_name_vs_dentry_name", t_regression_set_name_vs_dentry_name },
-	{ "regression_file_release_vs_dentry_release", t_regression_file_release_vs_dentry_release },
-	{ "regression_poll_callback_without_file_reference",
-	  t_regression_poll_callback_without_file_reference },
-	{ "regression_fd_published_before_copy_to_user",
-	  t_regression_fd_published_before_copy_to_user },
-	{ "regression_release_once_when_fd_fails", t_regression_release_once_when_fd_fails },
-	{ "regression_udmabuf_release_once_when_fd_fails",
-	  t_regression_udmabuf_release_once_when_fd_fails },
-	{ "regression_export_init_order", t_regression_export_init_order },
-};
-
-static void setup(void)
+/* Mount proc, sysfs and debugfs before the first test. */
+static void __attribute__((constructor)) regressions_mounts(void)
 {
 	tst_mounts();
 }
 
-int main(void)
-{
-	return ktap_main("dmabuf-regressions", cases, KT_ARRAY_SIZE(cases), setup);
-}
+TEST_HARNESS_MAIN

@@ -8,8 +8,12 @@
  * errno the interface allows, every buffer is gone at the end, and the
  * kernel log stays clean.  Prints the operations per second of each kind.
  *
- * Knobs: STRESS_THREADS (default: 2 per CPU), STRESS_SECONDS (10),
- * STRESS_SEED (random; printed).
+ * The workers only count: the test thread asserts the counts once it has
+ * joined them.
+ *
+ * Knobs: STRESS_THREADS (default: 2 per CPU), STRESS_SECONDS (10; at most
+ * 30, so that the run and its teardown fit the harness's per-test timeout,
+ * TEST_TIMEOUT_DEFAULT, 60 s), STRESS_SEED (random; printed).
  */
 #define _GNU_SOURCE
 #include "dmabuf-util.h"
@@ -41,10 +45,14 @@ static struct {
 	volatile int stop;
 } pool = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
+/* Count an unexpected result; the test asserts the count at the end. */
 static void bad(const char *what, int err)
 {
 	atomic_fetch_add(&pool.bad, 1);
-	kt_diag("unexpected: %s: %s", what, strerror(err));
+	/* ksft_print_msg() writes twice: keep the line whole among threads */
+	flockfile(stdout);
+	ksft_print_msg("unexpected: %s: %s\n", what, strerror(err));
+	funlockfile(stdout);
 }
 
 /* Take a buffer out of the pool (the caller owns it until put back). */
@@ -190,11 +198,11 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-static int t_stress_mixed(void)
+TEST(stress_mixed)
 {
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN), nbad, limit = TEST_TIMEOUT_DEFAULT;
 	const char *e;
-	int threads = 2 * (int)cpus, seconds = 10, i, left;
+	int threads = 2 * (int)cpus, seconds = 10, i, left, started, err = 0;
 	unsigned int seed = (unsigned int)time(NULL);
 	pthread_t th[64];
 	long total = 0;
@@ -211,33 +219,45 @@ static int t_stress_mixed(void)
 		seed = (unsigned int)strtoul(e, NULL, 0);
 	if (threads < 1 || threads > 64)
 		threads = 4;
-	kt_diag("seed=%u threads=%d cpus=%ld seconds=%d", seed, threads, cpus,
-		seconds);
+	if (seconds < 1)
+		seconds = 10;
+	/* the run and its teardown within the harness's timeout */
+	if (seconds > limit - 30) {
+		ksft_print_msg("STRESS_SECONDS=%d would not fit the %ld s test timeout: %ld s\n",
+			       seconds, limit, limit - 30);
+		seconds = (int)(limit - 30);
+	}
+	ksft_print_msg("seed=%u threads=%d cpus=%ld seconds=%d\n", seed, threads, cpus,
+		       seconds);
 
 	if (system("modprobe vgem 2>/dev/null") == -1)
-		kt_diag("modprobe not run");
+		ksft_print_msg("modprobe not run\n");
 	pool.vgem = vgem_open();
 	if (pool.vgem < 0)
-		kt_diag("no vgem: no PRIME imports");
+		ksft_print_msg("no vgem: no PRIME imports\n");
 	for (i = 0; i < POOL; i++)
 		pool.fd[i] = -1;
 
-	for (i = 0; i < threads; i++)
-		KT_CHECK(!pthread_create(&th[i], NULL, worker,
-					 (void *)(uintptr_t)(seed + i)),
-			 "pthread_create");
-	kt_sleep_ms(seconds * 1000L);
+	for (started = 0; started < threads; started++) {
+		err = pthread_create(&th[started], NULL, worker,
+				     (void *)(uintptr_t)(seed + started));
+		if (err)
+			break;
+	}
+	if (started == threads)
+		tst_sleep_ms(seconds * 1000L);
 	pool.stop = 1;
-	for (i = 0; i < threads; i++)
+	for (i = 0; i < started; i++)
 		pthread_join(th[i], NULL);
+	ASSERT_EQ(threads, started) TH_LOG("pthread_create: %s", strerror(err));
 
 	for (i = 0; i < NR_OPS; i++) {
 		long n = atomic_load(&pool.done[i]);
 
-		kt_diag("ops %s=%ld (%ld/s)", op_names[i], n, n / seconds);
+		ksft_print_msg("ops %s=%ld (%ld/s)\n", op_names[i], n, n / seconds);
 		total += n;
 	}
-	kt_diag("ops total=%ld (%ld/s)", total, total / seconds);
+	ksft_print_msg("ops total=%ld (%ld/s)\n", total, total / seconds);
 
 	left = 0;
 	for (i = 0; i < POOL; i++)
@@ -247,23 +267,16 @@ static int t_stress_mixed(void)
 		}
 	if (pool.vgem >= 0)
 		close(pool.vgem);
-	kt_diag("%d buffers left in the pool, closed", left);
-	KT_CHECK(atomic_load(&pool.bad) == 0, "%ld unexpected errors",
-		 atomic_load(&pool.bad));
-	KT_CHECK(total > 0, "nothing done");
-	return KT_PASS;
+	ksft_print_msg("%d buffers left in the pool, closed\n", left);
+	nbad = atomic_load(&pool.bad);
+	ASSERT_EQ(0, nbad) TH_LOG("%ld unexpected errors", nbad);
+	ASSERT_GT(total, 0) TH_LOG("nothing done");
 }
 
-static const struct kt_case cases[] = {
-	{ "stress_mixed", t_stress_mixed },
-};
-
-static void setup(void)
+/* Mount proc, sysfs and debugfs before the first test. */
+static void __attribute__((constructor)) stress_mounts(void)
 {
 	tst_mounts();
 }
 
-int main(void)
-{
-	return ktap_main("dmabuf-stress", cases, KT_ARRAY_SIZE(cases), setup);
-}
+TEST_HARNESS_MAIN

@@ -12,7 +12,7 @@
  * holding exactly exporter_name and size, and no directory of a buffer
  * whose last close() or munmap() has returned.
  *
- * Cases:
+ * Tests:
  *  - promise_export_then_look_pinned: export, then (before anybody asks
  *    the fd anything) list buffers/ through a directory stream opened once
  *    and rewound for every look; the buffer, whose inode number is only
@@ -49,8 +49,15 @@
  *    "# sysfs-reader-contention alone=<per s> with_reader=<per s>
  *    ratio=<r>"; fails only below a ratio of 0.10.
  *
- * Every case skips without /dev/dma_heap/system or
+ * Every test skips without /dev/dma_heap/system or
  * /sys/kernel/dmabuf/buffers (CONFIG_DMABUF_SYSFS_STATS off).
+ *
+ * The tests run on the kselftest harness, each in a child process of its
+ * own, with its limit of TEST_TIMEOUT_DEFAULT (60 s).  The helper threads
+ * and processes a test starts never assert: they report through what they
+ * hand back and their exit status, and the test stops and reaps every one
+ * of them before it asserts anything (the harness kills a test's process
+ * group only when it times out).
  *
  * Environment knobs:
  *   PROMISE_ITERS  iterations of the export-then-look loops (default
@@ -59,7 +66,9 @@
  *   PROMISE_MS     length in ms of each time-bounded phase: racing
  *                  readers, walks, each half of the contention measurement
  *                  (default 1500); no iteration loop runs longer than four
- *                  times that, whatever PROMISE_ITERS says
+ *                  times that, whatever PROMISE_ITERS says.  A /proc reader
+ *                  test takes up to five times PROMISE_MS, which has to
+ *                  stay well within the 60 s a test is given
  *   PROMISE_STRICT_HALF=1  the no_half walk fails on every existing
  *                  directory found lacking a file, half-made ones too
  */
@@ -81,8 +90,22 @@
 	do {								\
 		NEED_HEAP();						\
 		if (access(SYSFS_BUFFERS, F_OK))			\
-			return kt_skip("no " SYSFS_BUFFERS		\
-				       " (CONFIG_DMABUF_SYSFS_STATS off)");\
+			SKIP(return, "no " SYSFS_BUFFERS		\
+			     " (CONFIG_DMABUF_SYSFS_STATS off)");	\
+	} while (0)
+
+/*
+ * A check in a loop that runs beside helper threads or processes: the
+ * test has to stop and reap those before it may assert, so a failed check
+ * only notes why (in why, of wlen bytes) and leaves for the label out.
+ */
+#define CHECK_OR_OUT(cond, fmt, ...)					\
+	do {								\
+		if (!(cond)) {						\
+			snprintf(why, wlen, "line %d: " fmt, __LINE__,	\
+				 ##__VA_ARGS__);			\
+			goto out;					\
+		}							\
 	} while (0)
 
 static long env_num(const char *name, long def)
@@ -105,7 +128,23 @@ static long promise_ms(void)
 /* No loop runs past this, however many iterations it was asked for. */
 static long long loop_deadline(void)
 {
-	return kt_now_ns() + 4LL * promise_ms() * 1000000LL;
+	return tst_now_ns() + 4LL * promise_ms() * 1000000LL;
+}
+
+/*
+ * Wait for a helper process, after a SIGKILL when kill_it (a check failed
+ * while it ran).  Returns its wait status, or -1.
+ */
+static int reap(pid_t pid, int kill_it)
+{
+	int st;
+
+	if (kill_it)
+		kill(pid, SIGKILL);
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return st;
 }
 
 /* ------------------------------------------------------------- CPUs */
@@ -328,64 +367,76 @@ static int check_top(const char *top, char *why, size_t wlen)
  * stream opened before the loop and rewound for each look, and only then
  * fstat() the fd for its inode number: it must have been listed, with both
  * files right.  After close() it must be neither listed nor found.
+ * Returns 0, or -1 with the reason in why; *done: the iterations that ran.
+ * (No helper runs here: the status is for the namespace test, which has a
+ * mount and a directory to remove before it asserts.)
  */
-static int export_then_look(const char *bufs, long n, long *done)
+static int export_then_look(const char *bufs, long n, long *done, char *why,
+			    size_t wlen)
 {
 	static struct listing l;
 	long long deadline = loop_deadline();
-	char why[PATH_MAX + 128];
+	char what[PATH_MAX + 128];
+	int fd = -1, ret = -1;
 	unsigned long ino;
-	long i;
+	long i = 0;
 	DIR *d;
 
 	d = opendir(bufs);
-	KT_CHECK(d != NULL, "opendir %s: %s", bufs, strerror(errno));
+	CHECK_OR_OUT(d != NULL, "opendir %s: %s", bufs, strerror(errno));
 	memset(&l, 0, sizeof(l));
-	for (i = 0; i < n && kt_now_ns() < deadline; i++) {
+	for (; i < n && tst_now_ns() < deadline; i++) {
 		size_t size = (1 + i % 4) * PAGE;
-		int fd = heap_alloc(size);
 
-		KT_CHECK(fd >= 0, "iteration %ld: allocation failed: %s", i,
-			 strerror(errno));
-		KT_CHECK(list_dir(d, &l) == 0, "readdir %s: %s", bufs,
-			 strerror(errno));
+		fd = heap_alloc(size);
+		CHECK_OR_OUT(fd >= 0, "iteration %ld: allocation failed: %s", i,
+			     strerror(errno));
+		CHECK_OR_OUT(list_dir(d, &l) == 0, "readdir %s: %s", bufs,
+			     strerror(errno));
 		ino = fd_ino(fd);
-		KT_CHECK(in_listing(&l, ino),
-			 "iteration %ld: buffer %lu not listed right after its export (%d entries listed)",
-			 i, ino, l.n);
-		KT_CHECK(entry_check(bufs, ino, "system", size, why, sizeof(why)) == ENT_OK,
-			 "iteration %ld: %s", i, why);
+		CHECK_OR_OUT(in_listing(&l, ino),
+			     "iteration %ld: buffer %lu not listed right after its export (%d entries listed)",
+			     i, ino, l.n);
+		CHECK_OR_OUT(entry_check(bufs, ino, "system", size, what,
+					 sizeof(what)) == ENT_OK,
+			     "iteration %ld: %s", i, what);
 		close(fd);
-		KT_CHECK(list_dir(d, &l) == 0, "readdir %s: %s", bufs,
-			 strerror(errno));
-		KT_CHECK(!in_listing(&l, ino),
-			 "iteration %ld: buffer %lu still listed after close() returned",
-			 i, ino);
-		KT_CHECK(entry_gone(bufs, ino, why, sizeof(why)),
-			 "iteration %ld: after close(): %s", i, why);
-		KT_CHECK(l.foreign == 0, "%s lists %d names that are not inode numbers, e.g. %s",
-			 bufs, l.foreign, l.bad);
+		fd = -1;
+		CHECK_OR_OUT(list_dir(d, &l) == 0, "readdir %s: %s", bufs,
+			     strerror(errno));
+		CHECK_OR_OUT(!in_listing(&l, ino),
+			     "iteration %ld: buffer %lu still listed after close() returned",
+			     i, ino);
+		CHECK_OR_OUT(entry_gone(bufs, ino, what, sizeof(what)),
+			     "iteration %ld: after close(): %s", i, what);
+		CHECK_OR_OUT(l.foreign == 0,
+			     "%s lists %d names that are not inode numbers, e.g. %s",
+			     bufs, l.foreign, l.bad);
 	}
-	closedir(d);
+	ret = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (d)
+		closedir(d);
 	*done = i;
-	return KT_PASS;
+	return ret;
 }
 
-static int t_promise_export_then_look_pinned(void)
+TEST(promise_export_then_look_pinned)
 {
 	long n = promise_iters(), done = 0;
-	int cpu, r;
+	char why[PATH_MAX + 256];
+	int cpu;
 
 	NEED_STATS();
 	cpu = cpu_allowed(0) ? 0 : first_allowed_cpu();
-	KT_CHECK(cpu >= 0 && pin_to(cpu) == 0, "cannot pin to CPU %d: %s", cpu,
-		 strerror(errno));
-	r = export_then_look(SYSFS_BUFFERS, n, &done);
-	if (r != KT_PASS)
-		return r;
-	kt_diag("%ld of %ld iterations, all on CPU %d", done, n, cpu);
-	KT_CHECK(done > 0, "no iteration ran");
-	return KT_PASS;
+	ASSERT_GE(cpu, 0) TH_LOG("no CPU allowed");
+	ASSERT_EQ(0, pin_to(cpu)) TH_LOG("cannot pin to CPU %d: %s", cpu, strerror(errno));
+	ASSERT_EQ(0, export_then_look(SYSFS_BUFFERS, n, &done, why, sizeof(why)))
+		TH_LOG("%s", why);
+	ksft_print_msg("%ld of %ld iterations, all on CPU %d\n", done, n, cpu);
+	ASSERT_GT(done, 0) TH_LOG("no iteration ran");
 }
 
 struct xcpu {
@@ -395,8 +446,10 @@ struct xcpu {
 
 /*
  * The helper thread: on 'a'..'d' it exports a buffer of 1..4 pages and
- * hands its fd number over, on 'x' it closes that buffer and says so once
- * close() has returned, on 'q' or a broken pipe it stops.
+ * hands its fd number over (-1 if the export failed), on 'x' it closes
+ * that buffer and says so once close() has returned, on 'q', end of file
+ * or a broken pipe it stops.  It never asserts: the reader checks what it
+ * hands over.
  */
 static void *xcpu_helper(void *arg)
 {
@@ -416,73 +469,95 @@ static void *xcpu_helper(void *arg)
 		if (write(x->ack[1], &v, sizeof(v)) != sizeof(v))
 			break;
 	}
+	if (fd >= 0)
+		close(fd);
 	return NULL;
 }
 
-static int t_promise_export_then_look_cross_cpu(void)
+/*
+ * The reader's side of promise_export_then_look_cross_cpu, on CPU 0 while
+ * the helper thread runs: 0, or -1 with the reason in why.
+ */
+static int xcpu_look(struct xcpu *x, DIR *d, long n, long *done, char *why,
+		     size_t wlen)
 {
 	static struct listing l;
-	long n = promise_iters(), i;
-	char why[PATH_MAX + 128], c;
-	long long deadline;
+	long long deadline = loop_deadline();
+	char what[PATH_MAX + 128], c;
 	unsigned long ino;
+	int fd, v, ret = -1;
+	long i = 0;
+
+	memset(&l, 0, sizeof(l));
+	for (; i < n && tst_now_ns() < deadline; i++) {
+		size_t size = (1 + i % 4) * PAGE;
+
+		c = 'a' + i % 4;
+		CHECK_OR_OUT(write(x->req[1], &c, 1) == 1, "pipe");
+		CHECK_OR_OUT(read(x->ack[0], &fd, sizeof(fd)) == sizeof(fd) && fd >= 0,
+			     "iteration %ld: the helper could not export", i);
+		/* the fd number is all the reader knows of the buffer yet */
+		CHECK_OR_OUT(list_dir(d, &l) == 0, "readdir: %s", strerror(errno));
+		ino = fd_ino(fd);
+		CHECK_OR_OUT(in_listing(&l, ino),
+			     "iteration %ld: buffer %lu exported on CPU 1 not listed on CPU 0 (%d entries listed)",
+			     i, ino, l.n);
+		CHECK_OR_OUT(entry_check(SYSFS_BUFFERS, ino, "system", size, what,
+					 sizeof(what)) == ENT_OK,
+			     "iteration %ld: %s", i, what);
+		c = 'x';
+		CHECK_OR_OUT(write(x->req[1], &c, 1) == 1, "pipe");
+		CHECK_OR_OUT(read(x->ack[0], &v, sizeof(v)) == sizeof(v), "pipe");
+		CHECK_OR_OUT(list_dir(d, &l) == 0, "readdir: %s", strerror(errno));
+		CHECK_OR_OUT(!in_listing(&l, ino),
+			     "iteration %ld: buffer %lu closed on CPU 1 still listed on CPU 0",
+			     i, ino);
+		CHECK_OR_OUT(entry_gone(SYSFS_BUFFERS, ino, what, sizeof(what)),
+			     "iteration %ld: after close() on CPU 1: %s", i, what);
+		CHECK_OR_OUT(l.foreign == 0,
+			     SYSFS_BUFFERS " lists %d names that are not inode numbers, e.g. %s",
+			     l.foreign, l.bad);
+	}
+	ret = 0;
+out:
+	*done = i;
+	return ret;
+}
+
+TEST(promise_export_then_look_cross_cpu)
+{
+	long n = promise_iters(), done = 0;
+	char why[PATH_MAX + 256];
+	int err, r = -1;
 	struct xcpu x;
 	pthread_t th;
 	cpu_set_t s;
-	int fd, v;
 	DIR *d;
 
 	NEED_STATS();
 	if (!cpu_allowed(0) || !cpu_allowed(1))
-		return kt_skip("needs CPUs 0 and 1");
-	KT_OK(pipe(x.req));
-	KT_OK(pipe(x.ack));
-	KT_OK(pin_to(0));
-	KT_CHECK(pthread_create(&th, NULL, xcpu_helper, &x) == 0, "pthread_create");
+		SKIP(return, "needs CPUs 0 and 1");
+	ASSERT_SYSCALL(pipe(x.req));
+	ASSERT_SYSCALL(pipe(x.ack));
+	ASSERT_SYSCALL(pin_to(0));
+	d = opendir(SYSFS_BUFFERS);
+	ASSERT_NE(NULL, d) TH_LOG("opendir " SYSFS_BUFFERS ": %s", strerror(errno));
+	ASSERT_EQ(0, pthread_create(&th, NULL, xcpu_helper, &x));
 	CPU_ZERO(&s);
 	CPU_SET(1, &s);
-	KT_CHECK(pthread_setaffinity_np(th, sizeof(s), &s) == 0,
-		 "cannot pin the helper thread to CPU 1");
-	d = opendir(SYSFS_BUFFERS);
-	KT_CHECK(d != NULL, "opendir " SYSFS_BUFFERS ": %s", strerror(errno));
-	memset(&l, 0, sizeof(l));
-	deadline = loop_deadline();
-	for (i = 0; i < n && kt_now_ns() < deadline; i++) {
-		size_t size = (1 + i % 4) * PAGE;
-
-		c = 'a' + i % 4;
-		KT_CHECK(write(x.req[1], &c, 1) == 1, "pipe");
-		KT_CHECK(read(x.ack[0], &fd, sizeof(fd)) == sizeof(fd) && fd >= 0,
-			 "iteration %ld: the helper could not export", i);
-		/* the fd number is all the reader knows of the buffer yet */
-		KT_CHECK(list_dir(d, &l) == 0, "readdir: %s", strerror(errno));
-		ino = fd_ino(fd);
-		KT_CHECK(in_listing(&l, ino),
-			 "iteration %ld: buffer %lu exported on CPU 1 not listed on CPU 0 (%d entries listed)",
-			 i, ino, l.n);
-		KT_CHECK(entry_check(SYSFS_BUFFERS, ino, "system", size, why,
-				     sizeof(why)) == ENT_OK,
-			 "iteration %ld: %s", i, why);
-		c = 'x';
-		KT_CHECK(write(x.req[1], &c, 1) == 1, "pipe");
-		KT_CHECK(read(x.ack[0], &v, sizeof(v)) == sizeof(v), "pipe");
-		KT_CHECK(list_dir(d, &l) == 0, "readdir: %s", strerror(errno));
-		KT_CHECK(!in_listing(&l, ino),
-			 "iteration %ld: buffer %lu closed on CPU 1 still listed on CPU 0",
-			 i, ino);
-		KT_CHECK(entry_gone(SYSFS_BUFFERS, ino, why, sizeof(why)),
-			 "iteration %ld: after close() on CPU 1: %s", i, why);
-		KT_CHECK(l.foreign == 0,
-			 SYSFS_BUFFERS " lists %d names that are not inode numbers, e.g. %s",
-			 l.foreign, l.bad);
-	}
-	c = 'q';
-	KT_CHECK(write(x.req[1], &c, 1) == 1, "pipe");
+	err = pthread_setaffinity_np(th, sizeof(s), &s);
+	if (!err)
+		r = xcpu_look(&x, d, n, &done, why, sizeof(why));
+	/* end of file stops the helper, wherever the reader left it */
+	close(x.req[1]);
 	pthread_join(th, NULL);
 	closedir(d);
-	kt_diag("%ld of %ld iterations, exporting on CPU 1, looking on CPU 0", i, n);
-	KT_CHECK(i > 0, "no iteration ran");
-	return KT_PASS;
+	ASSERT_EQ(0, err) TH_LOG("cannot pin the helper thread to CPU 1: %s",
+				 strerror(err));
+	ASSERT_EQ(0, r) TH_LOG("%s", why);
+	ksft_print_msg("%ld of %ld iterations, exporting on CPU 1, looking on CPU 0\n",
+		       done, n);
+	ASSERT_GT(done, 0) TH_LOG("no iteration ran");
 }
 
 /* ------------------------------- b, c2, c3. readers that only see /proc */
@@ -738,7 +813,8 @@ static int in_seen(const struct seen *a, int n, unsigned long ino)
 /*
  * Other process, lock-step: on 'n' it publishes a buffer of 1-4 pages (by
  * round) and answers 'p' (or 'E'), on the next byte it releases it and
- * answers 'r' once that has returned; 'q' ends.
+ * answers 'r' once that has returned; 'q' or end of file ends.  Its
+ * return value is its exit status.
  */
 static int src_child_lockstep(struct src *s, int in, int out)
 {
@@ -761,20 +837,67 @@ static int src_child_lockstep(struct src *s, int in, int out)
 	return 0;
 }
 
-static int src_lockstep(struct src *s, long rounds)
+/*
+ * Reader, lock-step, while the other process runs: 0, or -1 with the
+ * reason in why; *done: the rounds that ran.
+ */
+static int lockstep_rounds(struct src *s, int to, int from, long rounds,
+			   long *done, char *why, size_t wlen)
 {
-	char why[PATH_MAX + 128], c;
+	char what[PATH_MAX + 128], c;
 	long long deadline;
 	struct seen a[8];
 	unsigned long ino;
-	int pc[2], cp[2], n, st;
-	pid_t pid;
-	long i;
+	int n, ret = -1;
+	long i = 0;
 
-	KT_OK(pipe(pc));
-	KT_OK(pipe(cp));
-	pid = fork();
-	KT_OK(pid);
+	CHECK_OR_OUT(read(from, &s->cookie, sizeof(int)) == sizeof(int),
+		     "%s: the other process did not start", s->what);
+	deadline = loop_deadline();
+	for (; i < rounds && tst_now_ns() < deadline; i++) {
+		size_t size = (1 + i % 4) * PAGE;
+
+		CHECK_OR_OUT(write(to, "n", 1) == 1, "pipe");
+		CHECK_OR_OUT(read(from, &c, 1) == 1 && c == 'p',
+			     "%s: round %ld: the other process could not publish its buffer",
+			     s->what, i);
+		n = src_scan(s, a, 8, what, sizeof(what));
+		CHECK_OR_OUT(n >= 0, "%s: round %ld: %s", s->what, i, what);
+		CHECK_OR_OUT(n == 1, "%s: round %ld: %d buffers there, expected 1",
+			     s->what, i, n);
+		CHECK_OR_OUT(!a[0].size || a[0].size == size,
+			     "%s: round %ld: mapping of %zu bytes, expected %zu",
+			     s->what, i, a[0].size, size);
+		ino = a[0].ino;
+		CHECK_OR_OUT(entry_check(SYSFS_BUFFERS, ino, "system", size, what,
+					 sizeof(what)) == ENT_OK,
+			     "%s: round %ld: buffer %lu: %s", s->what, i, ino, what);
+		CHECK_OR_OUT(write(to, "g", 1) == 1, "pipe");
+		CHECK_OR_OUT(read(from, &c, 1) == 1 && c == 'r', "pipe");
+		CHECK_OR_OUT(entry_gone(SYSFS_BUFFERS, ino, what, sizeof(what)),
+			     "%s: round %ld: after the other process's %s returned: %s",
+			     s->what, i, s->retract, what);
+		n = src_scan(s, a, 8, what, sizeof(what));
+		CHECK_OR_OUT(n == 0, "%s: round %ld: %d buffers still there after %s",
+			     s->what, i, n, s->retract);
+	}
+	ret = 0;
+out:
+	*done = i;
+	return ret;
+}
+
+static void src_lockstep(struct __test_metadata *_metadata, struct src *s,
+			 long rounds)
+{
+	char why[PATH_MAX + 512];
+	int pc[2], cp[2], r, st;
+	long done;
+	pid_t pid;
+
+	ASSERT_SYSCALL(pipe(pc));
+	ASSERT_SYSCALL(pipe(cp));
+	ASSERT_SYSCALL(pid = fork());
 	if (pid == 0) {
 		close(pc[1]);
 		close(cp[0]);
@@ -783,45 +906,19 @@ static int src_lockstep(struct src *s, long rounds)
 	close(pc[0]);
 	close(cp[1]);
 	s->pid = pid;
-	KT_CHECK(read(cp[0], &s->cookie, sizeof(int)) == sizeof(int),
-		 "%s: the other process did not start", s->what);
-	deadline = loop_deadline();
-	for (i = 0; i < rounds && kt_now_ns() < deadline; i++) {
-		size_t size = (1 + i % 4) * PAGE;
-
-		KT_CHECK(write(pc[1], "n", 1) == 1, "pipe");
-		KT_CHECK(read(cp[0], &c, 1) == 1 && c == 'p',
-			 "%s: round %ld: the other process could not publish its buffer",
-			 s->what, i);
-		n = src_scan(s, a, 8, why, sizeof(why));
-		KT_CHECK(n >= 0, "%s: round %ld: %s", s->what, i, why);
-		KT_CHECK(n == 1, "%s: round %ld: %d buffers there, expected 1",
-			 s->what, i, n);
-		KT_CHECK(!a[0].size || a[0].size == size,
-			 "%s: round %ld: mapping of %zu bytes, expected %zu",
-			 s->what, i, a[0].size, size);
-		ino = a[0].ino;
-		KT_CHECK(entry_check(SYSFS_BUFFERS, ino, "system", size, why,
-				     sizeof(why)) == ENT_OK,
-			 "%s: round %ld: buffer %lu: %s", s->what, i, ino, why);
-		KT_CHECK(write(pc[1], "g", 1) == 1, "pipe");
-		KT_CHECK(read(cp[0], &c, 1) == 1 && c == 'r', "pipe");
-		KT_CHECK(entry_gone(SYSFS_BUFFERS, ino, why, sizeof(why)),
-			 "%s: round %ld: after the other process's %s returned: %s",
-			 s->what, i, s->retract, why);
-		n = src_scan(s, a, 8, why, sizeof(why));
-		KT_CHECK(n == 0, "%s: round %ld: %d buffers still there after %s",
-			 s->what, i, n, s->retract);
+	r = lockstep_rounds(s, pc[1], cp[0], rounds, &done, why, sizeof(why));
+	if (!r && write(pc[1], "q", 1) != 1) {
+		snprintf(why, sizeof(why), "pipe: %s", strerror(errno));
+		r = -1;
 	}
-	KT_CHECK(write(pc[1], "q", 1) == 1, "pipe");
-	KT_OK(waitpid(pid, &st, 0));
-	KT_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-		 "%s: the other process ended with status %#x", s->what, st);
+	st = reap(pid, r);
 	close(pc[1]);
 	close(cp[0]);
-	kt_diag("%s: %ld of %ld lock-step rounds", s->what, i, rounds);
-	KT_CHECK(i > 0, "no round ran");
-	return KT_PASS;
+	ASSERT_EQ(0, r) TH_LOG("%s", why);
+	ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		TH_LOG("%s: the other process ended with status %#x", s->what, st);
+	ksft_print_msg("%s: %ld of %ld lock-step rounds\n", s->what, done, rounds);
+	ASSERT_GT(done, 0) TH_LOG("no round ran");
 }
 
 #define RACE_HELD 3
@@ -832,7 +929,10 @@ struct race_sh {
 	long published;
 };
 
-/* Other process, racing: publish and release freely until told to stop. */
+/*
+ * Other process, racing: publish and release freely until told to stop.
+ * Its return value is its exit status.
+ */
 static int src_child_racing(struct src *s, struct race_sh *sh, int out)
 {
 	struct held h[RACE_HELD];
@@ -856,87 +956,103 @@ static int src_child_racing(struct src *s, struct race_sh *sh, int out)
 	return 0;
 }
 
+struct race_tally {
+	long scans, found, ok, vanished;
+};
+
 /*
  * Reader, racing: scan the source, look every buffer found up in sysfs,
  * scan again.  Inode numbers are never reused, so a buffer found in both
  * scans was alive throughout, and its lookup in between must have
  * succeeded; one gone by the second scan may have been released meanwhile.
- * Wrong contents are wrong whatever happened.
+ * Wrong contents are wrong whatever happened.  Runs while the other
+ * process does: 0, or -1 with the reason in why.
  */
-static int src_racing(struct src *s)
+static int racing_scans(struct src *s, int from, struct race_tally *t,
+			char *why, size_t wlen)
 {
 	static char whyk[RACE_MAX][PATH_MAX + 128];
-	long scans = 0, found = 0, ok = 0, vanished = 0;
 	struct seen a[RACE_MAX], b[RACE_MAX];
-	char why[PATH_MAX + 128];
-	int res[RACE_MAX], out[2], n1, n2, k, st;
-	struct race_sh *sh;
+	char what[PATH_MAX + 128];
+	int res[RACE_MAX], n1, n2, k, ret = -1;
 	long long end;
+
+	memset(t, 0, sizeof(*t));
+	CHECK_OR_OUT(read(from, &s->cookie, sizeof(int)) == sizeof(int),
+		     "%s: the other process did not start", s->what);
+	end = tst_now_ns() + promise_ms() * 1000000LL;
+	while (tst_now_ns() < end) {
+		n1 = src_scan(s, a, RACE_MAX, what, sizeof(what));
+		CHECK_OR_OUT(n1 >= 0, "%s: %s", s->what, what);
+		for (k = 0; k < n1; k++)
+			res[k] = entry_check(SYSFS_BUFFERS, a[k].ino, "system",
+					     a[k].size, whyk[k], sizeof(whyk[k]));
+		n2 = src_scan(s, b, RACE_MAX, what, sizeof(what));
+		CHECK_OR_OUT(n2 >= 0, "%s: %s", s->what, what);
+		t->scans++;
+		for (k = 0; k < n1; k++) {
+			t->found++;
+			if (res[k] == ENT_OK) {
+				t->ok++;
+				continue;
+			}
+			CHECK_OR_OUT(res[k] != ENT_BAD, "%s: buffer %lu: %s", s->what,
+				     a[k].ino, whyk[k]);
+			CHECK_OR_OUT(!in_seen(b, n2, a[k].ino),
+				     "%s: buffer %lu, there before and after its lookup: %s",
+				     s->what, a[k].ino, whyk[k]);
+			t->vanished++;
+		}
+	}
+	ret = 0;
+out:
+	return ret;
+}
+
+static void src_racing(struct __test_metadata *_metadata, struct src *s)
+{
+	char why[PATH_MAX + 512];
+	struct race_tally t;
+	struct race_sh *sh;
+	int out[2], r, st;
+	long published;
 	pid_t pid;
 
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	KT_CHECK(sh != MAP_FAILED, "mmap");
+	ASSERT_NE(MAP_FAILED, sh) TH_LOG("mmap: %s", strerror(errno));
 	memset(sh, 0, sizeof(*sh));
-	KT_OK(pipe(out));
-	pid = fork();
-	KT_OK(pid);
+	ASSERT_SYSCALL(pipe(out));
+	ASSERT_SYSCALL(pid = fork());
 	if (pid == 0) {
 		close(out[0]);
 		_exit(src_child_racing(s, sh, out[1]));
 	}
 	close(out[1]);
 	s->pid = pid;
-	KT_CHECK(read(out[0], &s->cookie, sizeof(int)) == sizeof(int),
-		 "%s: the other process did not start", s->what);
-	end = kt_now_ns() + promise_ms() * 1000000LL;
-	while (kt_now_ns() < end) {
-		n1 = src_scan(s, a, RACE_MAX, why, sizeof(why));
-		KT_CHECK(n1 >= 0, "%s: %s", s->what, why);
-		for (k = 0; k < n1; k++)
-			res[k] = entry_check(SYSFS_BUFFERS, a[k].ino, "system",
-					     a[k].size, whyk[k], sizeof(whyk[k]));
-		n2 = src_scan(s, b, RACE_MAX, why, sizeof(why));
-		KT_CHECK(n2 >= 0, "%s: %s", s->what, why);
-		scans++;
-		for (k = 0; k < n1; k++) {
-			found++;
-			if (res[k] == ENT_OK) {
-				ok++;
-				continue;
-			}
-			KT_CHECK(res[k] != ENT_BAD, "%s: buffer %lu: %s", s->what,
-				 a[k].ino, whyk[k]);
-			KT_CHECK(!in_seen(b, n2, a[k].ino),
-				 "%s: buffer %lu, there before and after its lookup: %s",
-				 s->what, a[k].ino, whyk[k]);
-			vanished++;
-		}
-	}
+	r = racing_scans(s, out[0], &t, why, sizeof(why));
 	__atomic_store_n(&sh->stop, 1, __ATOMIC_RELAXED);
-	KT_OK(waitpid(pid, &st, 0));
-	kt_diag("%s racing: %ld scans, %ld buffers found, %ld found in sysfs, %ld released meanwhile; %ld published",
-		s->what, scans, found, ok, vanished, sh->published);
-	KT_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-		 "%s: the other process ended with status %#x", s->what, st);
-	KT_CHECK(ok > 0, "%s: no buffer checked while racing", s->what);
+	st = reap(pid, r);
 	close(out[0]);
+	published = sh->published;
 	munmap(sh, sizeof(*sh));
-	return KT_PASS;
+	ASSERT_EQ(0, r) TH_LOG("%s", why);
+	ksft_print_msg("%s racing: %ld scans, %ld buffers found, %ld found in sysfs, %ld released meanwhile; %ld published\n",
+		       s->what, t.scans, t.found, t.ok, t.vanished, published);
+	ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		TH_LOG("%s: the other process ended with status %#x", s->what, st);
+	ASSERT_GT(t.ok, 0) TH_LOG("%s: no buffer checked while racing", s->what);
 }
 
-static int src_run(struct src *s)
+static void src_run(struct __test_metadata *_metadata, struct src *s)
 {
 	long rounds = promise_iters() / 4;
-	int r;
 
-	r = src_lockstep(s, rounds > 0 ? rounds : 1);
-	if (r != KT_PASS)
-		return r;
-	return src_racing(s);
+	src_lockstep(_metadata, s, rounds > 0 ? rounds : 1);
+	src_racing(_metadata, s);
 }
 
-static int t_promise_maps_reader(void)
+TEST(promise_maps_reader)
 {
 	struct src s = {
 		.kind = SRC_MAPS,
@@ -945,10 +1061,70 @@ static int t_promise_maps_reader(void)
 	};
 
 	NEED_STATS();
-	return src_run(&s);
+	src_run(_metadata, &s);
 }
 
-static int t_promise_epoll_fdinfo_reader(void)
+/* ------------------------------- c1. another network + mount namespace */
+
+TEST(promise_other_netns_sysfs_mount)
+{
+	char dir[] = "/tmp/dmabuf-promise-XXXXXX", path[PATH_MAX], why[PATH_MAX + 512];
+	long n = promise_iters(), done = 0;
+	struct stat st0, st1;
+	const char *mnt;
+	int r, e, tmp;
+
+	NEED_STATS();
+	ASSERT_SYSCALL(stat(SYSFS_BUFFERS, &st0));
+	/* both only for this test's own process, which the harness forked */
+	if (unshare(CLONE_NEWNET | CLONE_NEWNS)) {
+		e = errno;
+		ASSERT_TRUE(e == EPERM || e == EINVAL) TH_LOG("unshare: %s", strerror(e));
+		SKIP(return, "unshare(CLONE_NEWNET | CLONE_NEWNS): %s (no CONFIG_NET_NS?)",
+		     strerror(e));
+	}
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) {
+		e = errno;
+		ASSERT_TRUE(e == EPERM || e == EINVAL)
+			TH_LOG("making / private: %s", strerror(e));
+		SKIP(return, "cannot make the mounts private: %s", strerror(e));
+	}
+	tmp = mkdtemp(dir) != NULL;
+	mnt = tmp ? dir : "/sys";	/* over /sys: only this namespace sees it */
+	if (mount("sysfs", mnt, "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)) {
+		e = errno;
+		if (tmp)
+			rmdir(dir);
+		ASSERT_TRUE(e == EPERM || e == EINVAL)
+			TH_LOG("mounting sysfs on %s: %s", mnt, strerror(e));
+		SKIP(return, "cannot mount sysfs in a new network namespace: %s",
+		     strerror(e));
+	}
+	/* from here on, no assertion before the mount and dir are gone */
+	snprintf(path, sizeof(path), "%s/kernel/dmabuf", mnt);
+	r = check_top(path, why, sizeof(why));
+	if (r == 0) {
+		snprintf(path, sizeof(path), "%s/kernel/dmabuf/buffers", mnt);
+		if (stat(path, &st1)) {
+			snprintf(why, sizeof(why), "%s: %s", path, strerror(errno));
+			r = -1;
+		} else {
+			ksft_print_msg("sysfs of the new network namespace on %s: %s superblock\n",
+				       mnt, st1.st_dev != st0.st_dev ? "a fresh" : "the same");
+			r = export_then_look(path, n, &done, why, sizeof(why));
+		}
+	}
+	umount2(mnt, MNT_DETACH);
+	if (tmp)
+		rmdir(dir);
+	ASSERT_EQ(0, r) TH_LOG("%s", why);
+	ksft_print_msg("%ld of %ld iterations through %s\n", done, n, path);
+	ASSERT_GT(done, 0) TH_LOG("no iteration ran");
+}
+
+/* --------------------------------- c2, c3. the other two /proc readers */
+
+TEST(promise_epoll_fdinfo_reader)
 {
 	struct src s = {
 		.kind = SRC_EPOLL,
@@ -956,26 +1132,24 @@ static int t_promise_epoll_fdinfo_reader(void)
 		.retract = "close()",
 	};
 	struct epoll_event ev;
-	int fd, ep, r;
+	int fd, ep;
 
 	NEED_STATS();
-	fd = heap_alloc(PAGE);
-	KT_OK(fd);
+	ASSERT_SYSCALL(fd = heap_alloc(PAGE));
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	if (ep < 0)
-		return kt_skip("epoll_create1: %s", strerror(errno));
+		SKIP(return, "epoll_create1: %s", strerror(errno));
 	memset(&ev, 0, sizeof(ev));
 	ev.events = EPOLLIN;
-	r = epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
-	if (r)
-		return kt_skip("cannot add a dma-buf to an epoll set: %s",
-			       strerror(errno));
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev))
+		SKIP(return, "cannot add a dma-buf to an epoll set: %s",
+		     strerror(errno));
 	close(ep);
 	close(fd);
-	return src_run(&s);
+	src_run(_metadata, &s);
 }
 
-static int t_promise_proc_locks_reader(void)
+TEST(promise_proc_locks_reader)
 {
 	struct src s = {
 		.kind = SRC_LOCKS,
@@ -987,84 +1161,22 @@ static int t_promise_proc_locks_reader(void)
 
 	NEED_STATS();
 	if (access("/proc/locks", R_OK))
-		return kt_skip("no /proc/locks (CONFIG_FILE_LOCKING off?)");
-	fd = heap_alloc(PAGE);
-	KT_OK(fd);
-	KT_OK(fstat(fd, &st));
+		SKIP(return, "no /proc/locks (CONFIG_FILE_LOCKING off?)");
+	ASSERT_SYSCALL(fd = heap_alloc(PAGE));
+	ASSERT_SYSCALL(fstat(fd, &st));
 	s.dev = st.st_dev;
 	if (lock_fd(fd, 0)) {
 		e1 = errno;
 		s.lock_posix = 1;
 		if (lock_fd(fd, 1)) {
 			e2 = errno;
-			return kt_skip("cannot lock a dma-buf fd: flock %s, F_SETLK %s",
-				       strerror(e1), strerror(e2));
+			SKIP(return, "cannot lock a dma-buf fd: flock %s, F_SETLK %s",
+			     strerror(e1), strerror(e2));
 		}
 	}
 	close(fd);
-	kt_diag("locking with %s", s.lock_posix ? "fcntl(F_SETLK)" : "flock()");
-	return src_run(&s);
-}
-
-/* ------------------------------- c1. another network + mount namespace */
-
-static int t_promise_other_netns_sysfs_mount(void)
-{
-	char dir[] = "/tmp/dmabuf-promise-XXXXXX", path[PATH_MAX], why[512];
-	long n = promise_iters(), done = 0;
-	struct stat st0, st1;
-	const char *mnt;
-	int r, e, tmp;
-
-	NEED_STATS();
-	KT_OK(stat(SYSFS_BUFFERS, &st0));
-	if (unshare(CLONE_NEWNET | CLONE_NEWNS)) {
-		e = errno;
-		KT_CHECK(e == EPERM || e == EINVAL, "unshare: %s", strerror(e));
-		return kt_skip("unshare(CLONE_NEWNET | CLONE_NEWNS): %s (no CONFIG_NET_NS?)",
-			       strerror(e));
-	}
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) {
-		e = errno;
-		KT_CHECK(e == EPERM || e == EINVAL, "making / private: %s",
-			 strerror(e));
-		return kt_skip("cannot make the mounts private: %s", strerror(e));
-	}
-	tmp = mkdtemp(dir) != NULL;
-	mnt = tmp ? dir : "/sys";	/* over /sys: only this namespace sees it */
-	if (mount("sysfs", mnt, "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)) {
-		e = errno;
-		if (tmp)
-			rmdir(dir);
-		KT_CHECK(e == EPERM || e == EINVAL, "mounting sysfs on %s: %s",
-			 mnt, strerror(e));
-		return kt_skip("cannot mount sysfs in a new network namespace: %s",
-			       strerror(e));
-	}
-	snprintf(path, sizeof(path), "%s/kernel/dmabuf", mnt);
-	r = check_top(path, why, sizeof(why));
-	if (r == 0) {
-		snprintf(path, sizeof(path), "%s/kernel/dmabuf/buffers", mnt);
-		if (stat(path, &st1)) {
-			kt_diag("%s: %s", path, strerror(errno));
-			r = KT_FAIL;
-		} else {
-			kt_diag("sysfs of the new network namespace on %s: %s superblock",
-				mnt, st1.st_dev != st0.st_dev ? "a fresh" : "the same");
-			r = export_then_look(path, n, &done);
-		}
-	} else {
-		kt_diag("%s", why);
-		r = KT_FAIL;
-	}
-	umount2(mnt, MNT_DETACH);
-	if (tmp)
-		rmdir(dir);
-	if (r != KT_PASS)
-		return r;
-	kt_diag("%ld of %ld iterations through %s", done, n, path);
-	KT_CHECK(done > 0, "no iteration ran");
-	return KT_PASS;
+	ksft_print_msg("locking with %s\n", s.lock_posix ? "fcntl(F_SETLK)" : "flock()");
+	src_run(_metadata, &s);
 }
 
 /* ---------------------------------------- d. walking /sys/kernel/dmabuf */
@@ -1147,7 +1259,8 @@ static void ev_lookup(struct walk_sh *sh, unsigned long ino,
 	}
 }
 
-static void walk_worker(struct walk_sh *sh, int id)
+/* A forked worker: it never returns, and exits 1 if an export failed. */
+static void __attribute__((noreturn)) walk_worker(struct walk_sh *sh, int id)
 {
 	unsigned int seed = 4242u + (unsigned int)id;
 	unsigned long inos[WALK_HELD];
@@ -1215,7 +1328,7 @@ static void half_found(struct walk_stats *w, const char *p, int exported,
 	if (w->half > HALF_WATCHED)
 		return;
 	for (k = 0; k < 50; k++) {
-		kt_sleep_ms(2);
+		tst_sleep_ms(2);
 		if (access(p, F_OK)) {
 			w->half_gone++;
 			return;
@@ -1300,13 +1413,17 @@ static void walk_entry(struct walk_stats *w, unsigned long ino, int exported)
 	w->complete++;
 }
 
+/*
+ * Walk for PROMISE_MS while the workers run; they are stopped and reaped
+ * before it returns.  0, or -1 with the reason in w->why.
+ */
 static int run_walk(struct walk_stats *w)
 {
+	int i, st, started, failed = 0;
 	pid_t pids[WALK_WORKERS];
 	struct walk_sh *sh;
 	char why[512];
 	long long end;
-	int i, st, failed = 0;
 
 	memset(w, 0, sizeof(*w));
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
@@ -1316,17 +1433,18 @@ static int run_walk(struct walk_stats *w)
 		return -1;
 	}
 	memset(sh, 0, sizeof(*sh));
-	for (i = 0; i < WALK_WORKERS; i++) {
-		pids[i] = fork();
-		if (pids[i] < 0) {
+	for (started = 0; started < WALK_WORKERS; started++) {
+		pids[started] = fork();
+		if (pids[started] < 0) {
 			snprintf(w->why, sizeof(w->why), "fork: %s", strerror(errno));
-			return -1;
+			failed = 1;
+			break;
 		}
-		if (pids[i] == 0)
-			walk_worker(sh, i);
+		if (pids[started] == 0)
+			walk_worker(sh, started);
 	}
-	end = kt_now_ns() + promise_ms() * 1000000LL;
-	while (kt_now_ns() < end) {
+	end = tst_now_ns() + promise_ms() * 1000000LL;
+	while (!failed && tst_now_ns() < end) {
 		unsigned long snap, exp, rel, ino;
 		struct dirent *de;
 		DIR *d;
@@ -1366,47 +1484,46 @@ static int run_walk(struct walk_stats *w)
 		closedir(d);
 	}
 	__atomic_store_n(&sh->stop, 1, __ATOMIC_RELAXED);
-	for (i = 0; i < WALK_WORKERS; i++) {
-		if (waitpid(pids[i], &st, 0) != pids[i] || !WIFEXITED(st) ||
-		    WEXITSTATUS(st)) {
+	for (i = 0; i < started; i++) {
+		st = reap(pids[i], 0);
+		if (!WIFEXITED(st) || WEXITSTATUS(st)) {
 			snprintf(w->why, sizeof(w->why),
 				 "worker %d could not export (status %#x)", i, st);
 			failed = 1;
 		}
 	}
-	kt_diag("%ld walks, %ld directories: %ld complete, %ld vanished, "
-		"%ld lacking a file (%ld after their export returned; of those watched "
-		"%ld filled in, %ld went away, %ld stayed so); "
-		"%ld odd walks of " DMABUF_DIR ", %ld odd names, %ld odd files, "
-		"%ld stale, %ld malformed; %ld+%ld exports, %lu events logged",
-		w->walks, w->entries, w->complete, w->vanished, w->half,
-		w->half_exported, w->half_made, w->half_gone, w->half_stuck,
-		w->foreign_top, w->foreign_names, w->foreign_files, w->stale,
-		w->bad_text, sh->exports[0], sh->exports[1], sh->nseq);
+	ksft_print_msg("%ld walks, %ld directories: %ld complete, %ld vanished, "
+		       "%ld lacking a file (%ld after their export returned; of those watched "
+		       "%ld filled in, %ld went away, %ld stayed so); "
+		       "%ld odd walks of " DMABUF_DIR ", %ld odd names, %ld odd files, "
+		       "%ld stale, %ld malformed; %ld+%ld exports, %lu events logged\n",
+		       w->walks, w->entries, w->complete, w->vanished, w->half,
+		       w->half_exported, w->half_made, w->half_gone, w->half_stuck,
+		       w->foreign_top, w->foreign_names, w->foreign_files, w->stale,
+		       w->bad_text, sh->exports[0], sh->exports[1], sh->nseq);
 	if (w->why[0])
-		kt_diag("last problem: %s", w->why);
+		ksft_print_msg("last problem: %s\n", w->why);
 	if (w->half_why[0])
-		kt_diag("last directory lacking a file: %s", w->half_why);
+		ksft_print_msg("last directory lacking a file: %s\n", w->half_why);
 	munmap(sh, sizeof(*sh));
 	return failed ? -1 : 0;
 }
 
-static int t_promise_dmabuf_dir_walk(void)
+TEST(promise_dmabuf_dir_walk)
 {
 	struct walk_stats w;
 
 	NEED_STATS();
-	KT_CHECK(run_walk(&w) == 0, "%s", w.why);
-	KT_CHECK(w.walks > 0 && w.entries > 0, "the walk saw nothing");
-	KT_CHECK(w.foreign_top == 0, "%ld walks found more than buffers/ in " DMABUF_DIR,
-		 w.foreign_top);
-	KT_CHECK(w.foreign_names == 0, "%ld names in buffers/ that are not inode numbers",
-		 w.foreign_names);
-	KT_CHECK(w.foreign_files == 0, "%ld files besides exporter_name and size",
-		 w.foreign_files);
-	KT_CHECK(w.stale == 0, "%ld closed buffers listed", w.stale);
-	KT_CHECK(w.bad_text == 0, "%ld malformed entries", w.bad_text);
-	return KT_PASS;
+	ASSERT_EQ(0, run_walk(&w)) TH_LOG("%s", w.why);
+	ASSERT_TRUE(w.walks > 0 && w.entries > 0) TH_LOG("the walk saw nothing");
+	ASSERT_EQ(0, w.foreign_top)
+		TH_LOG("%ld walks found more than buffers/ in " DMABUF_DIR, w.foreign_top);
+	ASSERT_EQ(0, w.foreign_names)
+		TH_LOG("%ld names in buffers/ that are not inode numbers", w.foreign_names);
+	ASSERT_EQ(0, w.foreign_files)
+		TH_LOG("%ld files besides exporter_name and size", w.foreign_files);
+	ASSERT_EQ(0, w.stale) TH_LOG("%ld closed buffers listed", w.stale);
+	ASSERT_EQ(0, w.bad_text) TH_LOG("%ld malformed entries", w.bad_text);
 }
 
 /*
@@ -1419,20 +1536,21 @@ static int t_promise_dmabuf_dir_walk(void)
  * in this core alike (both make the directory first); PROMISE_STRICT_HALF=1
  * fails those too.
  */
-static int t_promise_dmabuf_dir_walk_no_half_beyond_upstream(void)
+TEST(promise_dmabuf_dir_walk_no_half_beyond_upstream)
 {
 	struct walk_stats w;
 
+	BEYOND_UPSTREAM();
 	NEED_STATS();
-	KT_CHECK(run_walk(&w) == 0, "%s", w.why);
-	KT_CHECK(w.walks > 0 && w.entries > 0, "the walk saw nothing");
-	KT_CHECK(w.half_exported == 0,
-		 "%ld directories of exported buffers found lacking a file while they still existed: %s",
-		 w.half_exported, w.half_why);
-	KT_CHECK(!env_num("PROMISE_STRICT_HALF", 0) || w.half == 0,
-		 "%ld existing directories found lacking a file: %s", w.half,
-		 w.half_why);
-	return KT_PASS;
+	ASSERT_EQ(0, run_walk(&w)) TH_LOG("%s", w.why);
+	ASSERT_TRUE(w.walks > 0 && w.entries > 0) TH_LOG("the walk saw nothing");
+	ASSERT_EQ(0, w.half_exported)
+		TH_LOG("%ld directories of exported buffers found lacking a file while they still existed: %s",
+		       w.half_exported, w.half_why);
+	if (env_num("PROMISE_STRICT_HALF", 0))
+		ASSERT_EQ(0, w.half)
+			TH_LOG("%ld existing directories found lacking a file: %s",
+			       w.half, w.half_why);
 }
 
 /* ------------------------------------------------- e. contention */
@@ -1440,7 +1558,7 @@ static int t_promise_dmabuf_dir_walk_no_half_beyond_upstream(void)
 /* Export + close cycles of one page for ms milliseconds, per second. */
 static double cycle_rate(long ms, long *cycles)
 {
-	long long t0 = kt_now_ns(), end = t0 + ms * 1000000LL, t;
+	long long t0 = tst_now_ns(), end = t0 + ms * 1000000LL, t;
 	long n = 0;
 	int k, fd;
 
@@ -1452,7 +1570,7 @@ static double cycle_rate(long ms, long *cycles)
 			close(fd);
 			n++;
 		}
-		t = kt_now_ns();
+		t = tst_now_ns();
 	} while (t < end);
 	*cycles = n;
 	return (double)n * 1e9 / (double)(t - t0);
@@ -1463,8 +1581,11 @@ struct reader_sh {
 	long loops;
 };
 
-/* open(buffers/) + readdir + close, and fstat() of a buffer, until stopped. */
-static void contention_reader(struct reader_sh *sh, int ready)
+/*
+ * The forked reader: open(buffers/) + readdir + close, and fstat() of a
+ * buffer, until stopped.  It never returns; it exits non-zero on a failure.
+ */
+static void __attribute__((noreturn)) contention_reader(struct reader_sh *sh, int ready)
 {
 	struct stat st;
 	int fd, dfd;
@@ -1490,70 +1611,63 @@ static void contention_reader(struct reader_sh *sh, int ready)
 	_exit(0);
 }
 
-static int t_promise_sysfs_reader_contention(void)
+TEST(promise_sysfs_reader_contention)
 {
-	int two = cpu_allowed(0) && cpu_allowed(1), ready[2], st;
-	long ms = promise_ms(), warm, n_alone = 0, n_with = 0;
-	double alone, with, ratio;
+	int two = cpu_allowed(0) && cpu_allowed(1), ready[2], st, started, err = 0;
+	long ms = promise_ms(), warm, n_alone = 0, n_with = 0, loops;
+	double alone, with = -1, ratio;
 	struct reader_sh *sh;
 	pid_t pid;
 	char c;
 
 	NEED_STATS();
 	if (two)
-		KT_OK(pin_to(0));
-	KT_CHECK(cycle_rate(100, &warm) > 0, "export failed: %s", strerror(errno));
+		ASSERT_SYSCALL(pin_to(0));
+	ASSERT_TRUE(cycle_rate(100, &warm) > 0) TH_LOG("export failed: %s", strerror(errno));
 	alone = cycle_rate(ms, &n_alone);
-	KT_CHECK(alone > 0, "export failed: %s", strerror(errno));
+	ASSERT_TRUE(alone > 0) TH_LOG("export failed: %s", strerror(errno));
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	KT_CHECK(sh != MAP_FAILED, "mmap");
+	ASSERT_NE(MAP_FAILED, sh) TH_LOG("mmap: %s", strerror(errno));
 	memset(sh, 0, sizeof(*sh));
-	KT_OK(pipe(ready));
-	pid = fork();
-	KT_OK(pid);
+	ASSERT_SYSCALL(pipe(ready));
+	ASSERT_SYSCALL(pid = fork());
 	if (pid == 0) {
+		close(ready[0]);
 		if (two && pin_to(1))
 			_exit(5);
 		contention_reader(sh, ready[1]);
 	}
-	KT_CHECK(read(ready[0], &c, 1) == 1 && c == 'r', "the reader did not start");
-	with = cycle_rate(ms, &n_with);
+	/* a reader that fails before it is ready leaves end of file */
+	close(ready[1]);
+	started = read(ready[0], &c, 1) == 1 && c == 'r';
+	if (started) {
+		with = cycle_rate(ms, &n_with);
+		err = errno;
+	}
 	__atomic_store_n(&sh->stop, 1, __ATOMIC_RELAXED);
-	KT_OK(waitpid(pid, &st, 0));
-	KT_CHECK(with > 0, "export failed: %s", strerror(errno));
-	KT_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-		 "the reader failed (status %#x)", st);
+	st = reap(pid, 0);
+	close(ready[0]);
+	loops = sh->loops;
+	munmap(sh, sizeof(*sh));
+	ASSERT_TRUE(started) TH_LOG("the reader did not start (status %#x)", st);
+	ASSERT_TRUE(with > 0) TH_LOG("export failed: %s", strerror(err));
+	ASSERT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		TH_LOG("the reader failed (status %#x)", st);
 	ratio = with / alone;
-	kt_diag("sysfs-reader-contention alone=%.0f with_reader=%.0f ratio=%.3f",
-		alone, with, ratio);
-	kt_diag("export+close cycles per second; %ld and %ld cycles in %ld ms each, %ld reader loops, %s",
-		n_alone, n_with, ms, sh->loops,
-		two ? "exporter on CPU 0, reader on CPU 1" : "unpinned");
-	KT_CHECK(ratio >= 0.10, "export throughput fell to %.1f%% with a sysfs reader",
-		 100.0 * ratio);
-	return KT_PASS;
+	ksft_print_msg("sysfs-reader-contention alone=%.0f with_reader=%.0f ratio=%.3f\n",
+		       alone, with, ratio);
+	ksft_print_msg("export+close cycles per second; %ld and %ld cycles in %ld ms each, %ld reader loops, %s\n",
+		       n_alone, n_with, ms, loops,
+		       two ? "exporter on CPU 0, reader on CPU 1" : "unpinned");
+	ASSERT_TRUE(ratio >= 0.10)
+		TH_LOG("export throughput fell to %.1f%% with a sysfs reader", 100.0 * ratio);
 }
 
-static const struct kt_case cases[] = {
-	{ "promise_export_then_look_pinned", t_promise_export_then_look_pinned },
-	{ "promise_export_then_look_cross_cpu", t_promise_export_then_look_cross_cpu },
-	{ "promise_maps_reader", t_promise_maps_reader },
-	{ "promise_other_netns_sysfs_mount", t_promise_other_netns_sysfs_mount },
-	{ "promise_epoll_fdinfo_reader", t_promise_epoll_fdinfo_reader },
-	{ "promise_proc_locks_reader", t_promise_proc_locks_reader },
-	{ "promise_dmabuf_dir_walk", t_promise_dmabuf_dir_walk },
-	{ "promise_dmabuf_dir_walk_no_half_beyond_upstream",
-	  t_promise_dmabuf_dir_walk_no_half_beyond_upstream },
-	{ "promise_sysfs_reader_contention", t_promise_sysfs_reader_contention },
-};
-
-static void setup(void)
+/* Mount proc, sysfs, debugfs and devtmpfs before the first test. */
+static void __attribute__((constructor)) sysfs_promise_setup(void)
 {
 	tst_mounts();
 }
 
-int main(void)
-{
-	return ktap_main("dmabuf-sysfs-promise", cases, KT_ARRAY_SIZE(cases), setup);
-}
+TEST_HARNESS_MAIN

@@ -9,6 +9,9 @@
  * listed, complete and matching its fdinfo; a released buffer is gone; an
  * inode number is never reused.  Skips cleanly when the kernel was built
  * without CONFIG_DMABUF_SYSFS_STATS.
+ *
+ * The other processes only report back (through pipes, a shared log and
+ * their exit status); a test reaps every one it started before asserting.
  */
 #define _GNU_SOURCE
 #include "dmabuf-util.h"
@@ -23,8 +26,8 @@
 	do {								\
 		NEED_HEAP();						\
 		if (access(SYSFS_BUFFERS, F_OK))			\
-			return kt_skip("no " SYSFS_BUFFERS		\
-				       " (CONFIG_DMABUF_SYSFS_STATS off)");\
+			SKIP(return, "no " SYSFS_BUFFERS		\
+			     " (CONFIG_DMABUF_SYSFS_STATS off)");	\
 	} while (0)
 
 static int entry_path(char *out, size_t len, unsigned long ino, const char *attr)
@@ -80,20 +83,19 @@ static int entry_matches(unsigned long ino, const char *exp, size_t size,
 
 /* --------------------------------------------------------- layout */
 
-static int t_sysfs_kset_directories(void)
+TEST(sysfs_kset_directories)
 {
 	struct stat st;
 
 	NEED_STATS();
-	KT_OK(stat("/sys/kernel/dmabuf", &st));
-	KT_CHECK(S_ISDIR(st.st_mode), "/sys/kernel/dmabuf not a directory");
-	KT_OK(stat(SYSFS_BUFFERS, &st));
-	KT_CHECK(S_ISDIR(st.st_mode), SYSFS_BUFFERS " not a directory");
-	return KT_PASS;
+	ASSERT_SYSCALL(stat("/sys/kernel/dmabuf", &st));
+	ASSERT_TRUE(S_ISDIR(st.st_mode)) TH_LOG("/sys/kernel/dmabuf not a directory");
+	ASSERT_SYSCALL(stat(SYSFS_BUFFERS, &st));
+	ASSERT_TRUE(S_ISDIR(st.st_mode)) TH_LOG(SYSFS_BUFFERS " not a directory");
 }
 
 /* Exactly two regular, read-only files per buffer directory. */
-static int t_sysfs_entry_layout(void)
+TEST(sysfs_entry_layout)
 {
 	char p[128], names[256] = "";
 	struct dirent *de;
@@ -102,13 +104,12 @@ static int t_sysfs_entry_layout(void)
 	DIR *d;
 
 	NEED_STATS();
-	fd = heap_alloc(PAGE);
-	KT_OK(fd);
+	ASSERT_SYSCALL(fd = heap_alloc(PAGE));
 	entry_path(p, sizeof(p), fd_ino(fd), NULL);
-	KT_OK(stat(p, &st));
-	KT_CHECK(S_ISDIR(st.st_mode), "%s not a directory", p);
+	ASSERT_SYSCALL(stat(p, &st));
+	ASSERT_TRUE(S_ISDIR(st.st_mode)) TH_LOG("%s not a directory", p);
 	d = opendir(p);
-	KT_CHECK(d != NULL, "opendir %s", p);
+	ASSERT_NE(NULL, d) TH_LOG("opendir %s: %s", p, strerror(errno));
 	while ((de = readdir(d))) {
 		char f[400];
 
@@ -118,66 +119,61 @@ static int t_sysfs_entry_layout(void)
 		strncat(names, de->d_name, sizeof(names) - strlen(names) - 2);
 		strcat(names, " ");
 		snprintf(f, sizeof(f), "%s/%s", p, de->d_name);
-		KT_OK(stat(f, &st));
-		KT_CHECK(S_ISREG(st.st_mode) && (st.st_mode & 0777) == 0444,
-			 "%s mode %o", f, st.st_mode);
+		ASSERT_SYSCALL(stat(f, &st));
+		ASSERT_TRUE(S_ISREG(st.st_mode) && (st.st_mode & 0777) == 0444)
+			TH_LOG("%s mode %o", f, st.st_mode);
 	}
 	closedir(d);
-	KT_CHECK(n == 2 && strstr(names, "exporter_name ") && strstr(names, "size "),
-		 "entries: %s", names);
+	ASSERT_TRUE(n == 2 && strstr(names, "exporter_name ") && strstr(names, "size "))
+		TH_LOG("entries: %s", names);
 	close(fd);
-	return KT_PASS;
 }
 
 /* Attributes cannot be written, not even by root. */
-static int t_sysfs_attributes_read_only(void)
+TEST(sysfs_attributes_read_only)
 {
-	char p[128];
+	char p[128], why[256];
+	ssize_t n;
 	int fd, a;
 
 	NEED_STATS();
-	fd = heap_alloc(PAGE);
-	KT_OK(fd);
+	ASSERT_SYSCALL(fd = heap_alloc(PAGE));
 	entry_path(p, sizeof(p), fd_ino(fd), "size");
 	a = open(p, O_WRONLY | O_CLOEXEC);
 	if (a >= 0) {
-		ssize_t n = write(a, "1\n", 2);
-
+		n = write(a, "1\n", 2);
 		close(a);
-		KT_CHECK(n < 0, "wrote to %s", p);
+		ASSERT_EQ(-1, n) TH_LOG("wrote to %s", p);
 	}
 	entry_path(p, sizeof(p), fd_ino(fd), "exporter_name");
 	a = open(p, O_RDWR | O_CLOEXEC);
 	if (a >= 0) {
-		ssize_t n = write(a, "x\n", 2);
-
+		n = write(a, "x\n", 2);
 		close(a);
-		KT_CHECK(n < 0, "wrote to %s", p);
+		ASSERT_EQ(-1, n) TH_LOG("wrote to %s", p);
 	}
-	KT_CHECK(entry_matches(fd_ino(fd), "system", PAGE, p, sizeof(p)), "%s", p);
+	ASSERT_TRUE(entry_matches(fd_ino(fd), "system", PAGE, why, sizeof(why)))
+		TH_LOG("%s", why);
 	close(fd);
-	return KT_PASS;
 }
 
 /* The name is the inode number fstat and fdinfo report. */
-static int t_sysfs_entry_named_by_inode(void)
+TEST(sysfs_entry_named_by_inode)
 {
 	char v[64], why[256];
 	int fd;
 
 	NEED_STATS();
-	fd = heap_alloc(3 * PAGE);
-	KT_OK(fd);
-	KT_CHECK(fdinfo_field(fd, "ino", v, sizeof(v)) == 0, "no ino in fdinfo");
-	KT_CHECK(strtoul(v, NULL, 10) == fd_ino(fd), "fdinfo ino %s, fstat %lu",
-		 v, fd_ino(fd));
-	KT_CHECK(entry_matches(fd_ino(fd), "system", 3 * PAGE, why, sizeof(why)),
-		 "%s", why);
+	ASSERT_SYSCALL(fd = heap_alloc(3 * PAGE));
+	ASSERT_EQ(0, fdinfo_field(fd, "ino", v, sizeof(v))) TH_LOG("no ino in fdinfo");
+	ASSERT_EQ(fd_ino(fd), strtoul(v, NULL, 10))
+		TH_LOG("fdinfo ino %s, fstat %lu", v, fd_ino(fd));
+	ASSERT_TRUE(entry_matches(fd_ino(fd), "system", 3 * PAGE, why, sizeof(why)))
+		TH_LOG("%s", why);
 	close(fd);
-	return KT_PASS;
 }
 
-static int t_sysfs_udmabuf_entry(void)
+TEST(sysfs_udmabuf_entry)
 {
 	unsigned long ino;
 	char why[256];
@@ -185,18 +181,16 @@ static int t_sysfs_udmabuf_entry(void)
 
 	NEED_STATS();
 	NEED_UDMABUF();
-	fd = udmabuf_alloc(4 * PAGE, NULL);
-	KT_OK(fd);
-	KT_CHECK(entry_matches(fd_ino(fd), "udmabuf", 4 * PAGE, why, sizeof(why)),
-		 "%s", why);
+	ASSERT_SYSCALL(fd = udmabuf_alloc(4 * PAGE, NULL));
+	ASSERT_TRUE(entry_matches(fd_ino(fd), "udmabuf", 4 * PAGE, why, sizeof(why)))
+		TH_LOG("%s", why);
 	ino = fd_ino(fd);
 	close(fd);
-	KT_CHECK(!entry_exists(ino), "entry %lu still there after close", ino);
-	return KT_PASS;
+	ASSERT_FALSE(entry_exists(ino)) TH_LOG("entry %lu still there after close", ino);
 }
 
 /* Sizes are printed in full, not rounded or abbreviated. */
-static int t_sysfs_large_size_text(void)
+TEST(sysfs_large_size_text)
 {
 	char why[256];
 	size_t len = 1000 * PAGE;
@@ -205,108 +199,165 @@ static int t_sysfs_large_size_text(void)
 	NEED_STATS();
 	fd = heap_alloc(len);
 	if (fd < 0)
-		return kt_skip("cannot allocate %zu bytes: %s", len, strerror(errno));
-	KT_CHECK(entry_matches(fd_ino(fd), "system", len, why, sizeof(why)), "%s", why);
+		SKIP(return, "cannot allocate %zu bytes: %s", len, strerror(errno));
+	ASSERT_TRUE(entry_matches(fd_ino(fd), "system", len, why, sizeof(why)))
+		TH_LOG("%s", why);
 	close(fd);
-	return KT_PASS;
 }
 
 /* ------------------------------------------------------- lifetime */
 
-static int t_sysfs_entry_gone_after_close(void)
+TEST(sysfs_entry_gone_after_close)
 {
 	unsigned long ino;
 	int fd;
 
 	NEED_STATS();
-	fd = heap_alloc(PAGE);
-	KT_OK(fd);
+	ASSERT_SYSCALL(fd = heap_alloc(PAGE));
 	ino = fd_ino(fd);
-	KT_CHECK(entry_exists(ino), "entry %lu missing", ino);
+	ASSERT_TRUE(entry_exists(ino)) TH_LOG("entry %lu missing", ino);
 	close(fd);
-	KT_CHECK(!entry_exists(ino), "entry %lu still there after close", ino);
-	return KT_PASS;
+	ASSERT_FALSE(entry_exists(ino)) TH_LOG("entry %lu still there after close", ino);
 }
 
 /* The entry lives as long as any reference: dup'd fds and mappings. */
-static int t_sysfs_entry_follows_last_reference(void)
+TEST(sysfs_entry_follows_last_reference)
 {
 	unsigned long ino;
 	void *p;
 	int fd, d;
 
 	NEED_STATS();
-	fd = heap_alloc(PAGE);
-	KT_OK(fd);
+	ASSERT_SYSCALL(fd = heap_alloc(PAGE));
 	ino = fd_ino(fd);
-	d = dup(fd);
-	KT_OK(d);
+	ASSERT_SYSCALL(d = dup(fd));
 	p = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0);
-	KT_CHECK(p != MAP_FAILED, "mmap");
+	ASSERT_NE(MAP_FAILED, p) TH_LOG("mmap: %s", strerror(errno));
 	close(fd);
-	KT_CHECK(entry_exists(ino), "gone while a dup is open");
+	ASSERT_TRUE(entry_exists(ino)) TH_LOG("gone while a dup is open");
 	close(d);
-	KT_CHECK(entry_exists(ino), "gone while mapped");
+	ASSERT_TRUE(entry_exists(ino)) TH_LOG("gone while mapped");
 	munmap(p, PAGE);
-	KT_CHECK(!entry_exists(ino), "still there after the last reference");
-	return KT_PASS;
+	ASSERT_FALSE(entry_exists(ino)) TH_LOG("still there after the last reference");
 }
 
 /* Numbers only grow: a released buffer's number is never handed out again. */
-static int t_sysfs_inode_numbers_not_reused(void)
+TEST(sysfs_inode_numbers_not_reused)
 {
 	unsigned long prev = 0, ino;
 	int i, fd;
 
 	NEED_STATS();
 	for (i = 0; i < 300; i++) {
-		fd = heap_alloc(PAGE);
-		KT_OK(fd);
+		ASSERT_SYSCALL(fd = heap_alloc(PAGE));
 		ino = fd_ino(fd);
-		KT_CHECK(ino > prev, "ino %lu after %lu", ino, prev);
-		KT_CHECK(entry_exists(ino), "entry %lu missing", ino);
+		ASSERT_GT(ino, prev) TH_LOG("ino %lu after %lu", ino, prev);
+		ASSERT_TRUE(entry_exists(ino)) TH_LOG("entry %lu missing", ino);
 		close(fd);
-		KT_CHECK(!entry_exists(ino), "entry %lu survived close", ino);
+		ASSERT_FALSE(entry_exists(ino)) TH_LOG("entry %lu survived close", ino);
 		prev = ino;
 	}
-	return KT_PASS;
+}
+
+/* ------------------------------------------------ another process */
+
+/*
+ * Another process running fn(in, out), with a pipe from the test (in) and
+ * one back to it (out), and _exit()ing with what fn returns.  Each side
+ * keeps only its own ends, so either one reads end-of-file once the other
+ * is gone.
+ */
+struct other {
+	pid_t pid;
+	int to, from;	/* the test's ends */
+};
+
+static int other_start(struct other *o, int (*fn)(int in, int out))
+{
+	int down[2], up[2], e;
+
+	if (pipe2(down, O_CLOEXEC))
+		return -1;
+	if (pipe2(up, O_CLOEXEC)) {
+		e = errno;
+		close(down[0]);
+		close(down[1]);
+		errno = e;
+		return -1;
+	}
+	o->pid = fork();
+	if (o->pid == 0) {
+		close(down[1]);
+		close(up[0]);
+		_exit(fn(down[0], up[1]));
+	}
+	e = errno;
+	close(down[0]);
+	close(up[1]);
+	o->to = down[1];
+	o->from = up[0];
+	if (o->pid < 0) {
+		close(o->to);
+		close(o->from);
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Reap the other process, killing it first unless it was let go (it then
+ * exits by itself); returns its wait status.
+ */
+static int other_wait(struct other *o, int let_go)
+{
+	int status = -1;
+
+	close(o->to);
+	close(o->from);
+	if (!let_go)
+		kill(o->pid, SIGKILL);
+	while (waitpid(o->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return status;
+}
+
+/* Export a buffer, send its inode number (0: none), close it when told. */
+static int export_one(int in, int out)
+{
+	int fd = heap_alloc(2 * PAGE);
+	unsigned long ino = fd < 0 ? 0 : fd_ino(fd);
+	char c;
+
+	if (write(out, &ino, sizeof(ino)) != sizeof(ino))
+		return 1;
+	if (read(in, &c, 1) != 1)
+		return 2;
+	close(fd);
+	return write(out, &c, 1) == 1 ? 0 : 3;
 }
 
 /* An exporting process's buffer is visible to another process at once. */
-static int t_sysfs_visible_to_other_process(void)
+TEST(sysfs_visible_to_other_process)
 {
-	int to_child[2], to_parent[2], st;
+	int exported, matches = 0, closed, status;
 	unsigned long ino = 0;
 	char why[256], c = 'x';
-	pid_t pid;
+	struct other o;
 
 	NEED_STATS();
-	KT_OK(pipe(to_child));
-	KT_OK(pipe(to_parent));
-	pid = fork();
-	KT_OK(pid);
-	if (pid == 0) {
-		int fd = heap_alloc(2 * PAGE);
-		unsigned long i = fd < 0 ? 0 : fd_ino(fd);
-
-		if (write(to_parent[1], &i, sizeof(i)) != sizeof(i))
-			_exit(1);
-		if (read(to_child[0], &c, 1) != 1)
-			_exit(2);
-		close(fd);
-		i = 1;
-		if (write(to_parent[1], &i, sizeof(i)) != sizeof(i))
-			_exit(3);
-		_exit(0);
-	}
-	KT_CHECK(read(to_parent[0], &ino, sizeof(ino)) == sizeof(ino) && ino,
-		 "child could not allocate");
-	KT_CHECK(entry_matches(ino, "system", 2 * PAGE, why, sizeof(why)), "%s", why);
-	KT_CHECK(write(to_child[1], &c, 1) == 1, "pipe");
-	KT_CHECK(read(to_parent[0], &c, 1) >= 1, "pipe");
-	waitpid(pid, &st, 0);
-	KT_CHECK(!entry_exists(ino), "entry %lu outlived the other process's close", ino);
-	return KT_PASS;
+	ASSERT_SYSCALL(other_start(&o, export_one));
+	exported = read(o.from, &ino, sizeof(ino)) == sizeof(ino) && ino;
+	if (exported)
+		matches = entry_matches(ino, "system", 2 * PAGE, why, sizeof(why));
+	closed = exported && write(o.to, &c, 1) == 1 && read(o.from, &c, 1) == 1;
+	status = other_wait(&o, closed);
+	ASSERT_TRUE(exported) TH_LOG("the other process could not allocate");
+	ASSERT_TRUE(matches) TH_LOG("%s", why);
+	ASSERT_TRUE(closed) TH_LOG("pipe");
+	ASSERT_EQ(0, status) TH_LOG("the other process: wait status %#x", status);
+	ASSERT_FALSE(entry_exists(ino))
+		TH_LOG("entry %lu outlived the other process's close", ino);
 }
 
 /* Names of all entries now, as a sorted list of numbers. */
@@ -335,114 +386,116 @@ static int listed(const unsigned long *l, int n, unsigned long ino)
 	return 0;
 }
 
+#define WALK_ONLY_BUFS 5
+
+/* Export WALK_ONLY_BUFS buffers without ever asking their fds anything. */
+static int export_unasked(int in, int out)
+{
+	int fds[WALK_ONLY_BUFS], k;
+	char c = 'x';
+
+	for (k = 0; k < WALK_ONLY_BUFS; k++) {
+		fds[k] = heap_alloc(3 * PAGE);
+		if (fds[k] < 0)
+			return 1;
+	}
+	if (write(out, &c, 1) != 1)
+		return 2;
+	if (read(in, &c, 1) != 1)
+		return 3;
+	for (k = 0; k < WALK_ONLY_BUFS; k++)
+		close(fds[k]);
+	return write(out, &c, 1) == 1 ? 0 : 4;
+}
+
 /*
  * A reader that only walks the directory (as a "total exported memory"
  * counter does) must find every buffer whose fd has been handed out, even
  * if nobody ever asked the fd for its inode number.  The exporting process
  * here never calls fstat() or reads fdinfo on its buffers.
  */
-#define WALK_ONLY_BUFS 5
-static int t_sysfs_listed_without_fd_lookup(void)
+TEST(sysfs_listed_without_fd_lookup)
 {
 	static unsigned long before[4096], after[4096];
-	int to_child[2], to_parent[2], nb, na, i, fresh = 0, st;
+	int nb, na, i, fresh = 0, exported, closed, status;
 	char c = 'x', why[256];
-	pid_t pid;
+	struct other o;
 
 	NEED_STATS();
-	KT_OK(pipe(to_child));
-	KT_OK(pipe(to_parent));
 	nb = list_entries(before, 4096);
-	KT_CHECK(nb >= 0, "cannot list " SYSFS_BUFFERS);
-	pid = fork();
-	KT_OK(pid);
-	if (pid == 0) {
-		int fds[WALK_ONLY_BUFS], k;
-
-		for (k = 0; k < WALK_ONLY_BUFS; k++)
-			if ((fds[k] = heap_alloc(3 * PAGE)) < 0)
-				_exit(1);
-		if (write(to_parent[1], &c, 1) != 1)
-			_exit(2);
-		if (read(to_child[0], &c, 1) != 1)
-			_exit(3);
-		for (k = 0; k < WALK_ONLY_BUFS; k++)
-			close(fds[k]);
-		if (write(to_parent[1], &c, 1) != 1)
-			_exit(4);
-		_exit(0);
-	}
-	KT_CHECK(read(to_parent[0], &c, 1) == 1, "child could not allocate");
-	na = list_entries(after, 4096);
+	ASSERT_LE(0, nb) TH_LOG("cannot list " SYSFS_BUFFERS);
+	ASSERT_SYSCALL(other_start(&o, export_unasked));
+	exported = read(o.from, &c, 1) == 1;
+	na = exported ? list_entries(after, 4096) : 0;
 	for (i = 0; i < na; i++) {
 		if (listed(before, nb, after[i]))
 			continue;
 		if (entry_matches(after[i], "system", 3 * PAGE, why, sizeof(why)))
 			fresh++;
 		else
-			kt_diag("new entry: %s", why);
+			ksft_print_msg("new entry: %s\n", why);
 	}
-	KT_CHECK(write(to_child[1], &c, 1) == 1, "pipe");
-	KT_CHECK(read(to_parent[0], &c, 1) == 1, "pipe");
-	waitpid(pid, &st, 0);
-	KT_CHECK(fresh == WALK_ONLY_BUFS,
-		 "%d of the other process's %d buffers listed right after export",
-		 fresh, WALK_ONLY_BUFS);
+	closed = exported && write(o.to, &c, 1) == 1 && read(o.from, &c, 1) == 1;
+	status = other_wait(&o, closed);
+	ASSERT_TRUE(exported) TH_LOG("the other process could not allocate");
+	ASSERT_TRUE(closed) TH_LOG("pipe");
+	ASSERT_EQ(0, status) TH_LOG("the other process: wait status %#x", status);
+	ASSERT_EQ(WALK_ONLY_BUFS, fresh)
+		TH_LOG("%d of the other process's %d buffers listed right after export",
+		       fresh, WALK_ONLY_BUFS);
 	na = list_entries(after, 4096);
-	for (i = 0; i < na; i++)
-		KT_CHECK(listed(before, nb, after[i]),
-			 "entry %lu still listed after the buffers were closed",
-			 after[i]);
-	return KT_PASS;
+	for (i = 0; i < na; i++) {
+		ASSERT_TRUE(listed(before, nb, after[i]))
+			TH_LOG("entry %lu still listed after the buffers were closed",
+			       after[i]);
+	}
 }
 
 /*
  * A reader holding an attribute open while the buffer goes away: reading
  * afterwards must not crash or show garbage (6.1 answers ENODEV).
  */
-static int t_sysfs_open_attribute_outlives_buffer(void)
+TEST(sysfs_open_attribute_outlives_buffer)
 {
 	char p[128], buf[64];
-	int fd, a, b;
+	int fd, a, b, e;
 	ssize_t n;
 
 	NEED_STATS();
-	fd = heap_alloc(2 * PAGE);
-	KT_OK(fd);
+	ASSERT_SYSCALL(fd = heap_alloc(2 * PAGE));
 	entry_path(p, sizeof(p), fd_ino(fd), "size");
-	a = open(p, O_RDONLY | O_CLOEXEC);
-	KT_OK(a);
+	ASSERT_SYSCALL(a = open(p, O_RDONLY | O_CLOEXEC));
 	entry_path(p, sizeof(p), fd_ino(fd), "exporter_name");
-	b = open(p, O_RDONLY | O_CLOEXEC);
-	KT_OK(b);
+	ASSERT_SYSCALL(b = open(p, O_RDONLY | O_CLOEXEC));
 	/* one of them has read once already, the other not yet */
 	n = read(b, buf, sizeof(buf) - 1);
-	KT_CHECK(n == 7 && !memcmp(buf, "system\n", 7), "first read %zd", n);
+	ASSERT_TRUE(n == 7 && !memcmp(buf, "system\n", 7)) TH_LOG("first read %zd", n);
 	close(fd);
 	errno = 0;
 	n = read(a, buf, sizeof(buf) - 1);
-	kt_diag("read after release: %zd (%s)", n, n < 0 ? strerror(errno) : "data");
+	e = errno;
+	ksft_print_msg("read after release: %zd (%s)\n", n, n < 0 ? strerror(e) : "data");
 	if (n >= 0) {
 		buf[n] = 0;
-		KT_CHECK(n == 0 || !strcmp(buf, "8192\n"), "garbage '%s'", buf);
+		ASSERT_TRUE(n == 0 || !strcmp(buf, "8192\n")) TH_LOG("garbage '%s'", buf);
 	} else {
-		KT_CHECK(errno == ENODEV, "errno %d (%s)", errno, strerror(errno));
+		ASSERT_EQ(ENODEV, e) TH_LOG("errno %d (%s)", e, strerror(e));
 	}
 	n = pread(b, buf, sizeof(buf) - 1, 0);
-	kt_diag("re-read after release: %zd (%s)", n, n < 0 ? strerror(errno) : "data");
+	e = errno;
+	ksft_print_msg("re-read after release: %zd (%s)\n", n, n < 0 ? strerror(e) : "data");
 	if (n >= 0) {
 		buf[n] = 0;
-		KT_CHECK(n == 0 || !strcmp(buf, "system\n"), "garbage '%s'", buf);
+		ASSERT_TRUE(n == 0 || !strcmp(buf, "system\n")) TH_LOG("garbage '%s'", buf);
 	} else {
-		KT_CHECK(errno == ENODEV, "errno %d (%s)", errno, strerror(errno));
+		ASSERT_EQ(ENODEV, e) TH_LOG("errno %d (%s)", e, strerror(e));
 	}
 	close(a);
 	close(b);
-	return KT_PASS;
 }
 
 /* No uevent is sent for buffers coming and going. */
-static int t_sysfs_no_uevents(void)
+TEST(sysfs_no_uevents)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = 1 };
 	char buf[4096];
@@ -453,34 +506,32 @@ static int t_sysfs_no_uevents(void)
 	s = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
 		   NETLINK_KOBJECT_UEVENT);
 	if (s < 0)
-		return kt_skip("no uevent netlink socket: %s", strerror(errno));
+		SKIP(return, "no uevent netlink socket: %s", strerror(errno));
 	if (bind(s, (struct sockaddr *)&sa, sizeof(sa)))
-		return kt_skip("cannot bind the uevent socket: %s", strerror(errno));
+		SKIP(return, "cannot bind the uevent socket: %s", strerror(errno));
 	for (i = 0; i < 20; i++) {
-		fd = heap_alloc(PAGE);
-		KT_OK(fd);
+		ASSERT_SYSCALL(fd = heap_alloc(PAGE));
 		close(fd);
 	}
-	kt_sleep_ms(200);
+	tst_sleep_ms(200);
 	while ((n = recv(s, buf, sizeof(buf) - 1, 0)) > 0) {
 		buf[n] = 0;
 		if (strstr(buf, "dmabuf")) {
-			kt_diag("uevent: %s", buf);
+			ksft_print_msg("uevent: %s\n", buf);
 			seen++;
 		}
 	}
 	close(s);
-	KT_CHECK(seen == 0, "%d dma-buf uevents", seen);
-	return KT_PASS;
+	ASSERT_EQ(0, seen) TH_LOG("%d dma-buf uevents", seen);
 }
 
 /* ----------------------------------------------- concurrent walker */
 
 /*
- * Workers export, keep a few, and release buffers in a loop.  Before a
- * worker reports a buffer as released (in the shared log below) its
- * close() has returned and it holds no mapping, so the entry must be gone
- * for any directory listing started after that report.
+ * Workers (other processes) export, keep a few, and release buffers in a
+ * loop.  Before a worker reports a buffer as released (in the shared log
+ * below) its close() has returned and it holds no mapping, so the entry
+ * must be gone for any directory listing started after that report.
  */
 #define WORKERS 2
 #define WALK_MS 4000
@@ -494,6 +545,7 @@ struct shared {
 	volatile pid_t pids[WORKERS];
 };
 
+/* Runs in a worker process until told to stop; never returns. */
 static void worker(struct shared *sh, int id)
 {
 	int held[8], nheld = 0;
@@ -541,9 +593,9 @@ struct walk_stats {
 	long walks, entries, complete, vanished, half, half_new, half_dying;
 	long bad_text, stale, foreign;
 	long fd_checked, fd_mismatch;
+	int bad_workers, bad_status;	/* workers not exiting 0, and how */
 	char why[512];
 };
-
 /* Read one entry seen in a listing and classify it. */
 static void check_listed(struct walk_stats *w, unsigned long ino)
 {
@@ -567,7 +619,7 @@ static void check_listed(struct walk_stats *w, unsigned long ino)
 			int k, made = 0, gone = 0;
 
 			for (k = 0; k < 50 && !made && !gone; k++) {
-				kt_sleep_ms(2);
+				tst_sleep_ms(2);
 				if (!entry_exists(ino))
 					gone = 1;
 				else if (!entry_read(ino, "exporter_name", e, sizeof(e)) &&
@@ -641,11 +693,16 @@ static void check_fds_of(struct walk_stats *w, pid_t pid)
 	closedir(d);
 }
 
+/*
+ * Start the workers, walk the directory and cross-check their fds for
+ * WALK_MS, then stop and reap them.  -1 (errno set) when that could not
+ * be set up; every worker started is reaped all the same.
+ */
 static int run_walker(struct walk_stats *w)
 {
 	struct shared *sh;
+	int i, started, status, e = 0;
 	long long end;
-	int i;
 
 	memset(w, 0, sizeof(*w));
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
@@ -653,17 +710,19 @@ static int run_walker(struct walk_stats *w)
 	if (sh == MAP_FAILED)
 		return -1;
 	memset((void *)sh, 0, sizeof(*sh));
-	for (i = 0; i < WORKERS; i++) {
+	for (started = 0; started < WORKERS; started++) {
 		pid_t pid = fork();
 
-		if (pid < 0)
-			return -1;
 		if (pid == 0)
-			worker(sh, i);
-		sh->pids[i] = pid;
+			worker(sh, started);
+		if (pid < 0) {
+			e = errno;
+			break;
+		}
+		sh->pids[started] = pid;
 	}
-	end = kt_now_ns() + WALK_MS * 1000000LL;
-	while (kt_now_ns() < end) {
+	end = tst_now_ns() + WALK_MS * 1000000LL;
+	while (started == WORKERS && tst_now_ns() < end) {
 		unsigned long before = __atomic_load_n(&sh->nreleased, __ATOMIC_SEQ_CST);
 		struct dirent *de;
 		DIR *d = opendir(SYSFS_BUFFERS);
@@ -698,19 +757,31 @@ static int run_walker(struct walk_stats *w)
 			check_fds_of(w, sh->pids[i]);
 	}
 	sh->stop = 1;
-	for (i = 0; i < WORKERS; i++)
-		waitpid(sh->pids[i], NULL, 0);
-	kt_diag("%ld walks, %ld entries: %ld complete, %ld vanished, "
-		"%ld half (%ld being made, %ld being removed), "
-		"%ld bad text, %ld stale, %ld foreign names; "
-		"%ld fds cross-checked, %ld mismatched; "
-		"%ld+%ld exports, %lu releases",
-		w->walks, w->entries, w->complete, w->vanished, w->half,
-		w->half_new, w->half_dying,
-		w->bad_text, w->stale, w->foreign, w->fd_checked, w->fd_mismatch,
-		sh->exports[0], sh->exports[1], sh->nreleased);
+	for (i = 0; i < started; i++) {
+		status = -1;
+		while (waitpid(sh->pids[i], &status, 0) < 0 && errno == EINTR)
+			;
+		if (status) {
+			w->bad_workers++;
+			w->bad_status = status;
+		}
+	}
+	if (started < WORKERS) {
+		munmap((void *)sh, sizeof(*sh));
+		errno = e;
+		return -1;
+	}
+	ksft_print_msg("%ld walks, %ld entries: %ld complete, %ld vanished, "
+		       "%ld half (%ld being made, %ld being removed), "
+		       "%ld bad text, %ld stale, %ld foreign names; "
+		       "%ld fds cross-checked, %ld mismatched; "
+		       "%ld+%ld exports, %lu releases\n",
+		       w->walks, w->entries, w->complete, w->vanished, w->half,
+		       w->half_new, w->half_dying,
+		       w->bad_text, w->stale, w->foreign, w->fd_checked, w->fd_mismatch,
+		       sh->exports[0], sh->exports[1], sh->nreleased);
 	if (w->why[0])
-		kt_diag("last problem: %s", w->why);
+		ksft_print_msg("last problem: %s\n", w->why);
 	munmap((void *)sh, sizeof(*sh));
 	return 0;
 }
@@ -721,19 +792,20 @@ static int run_walker(struct walk_stats *w)
  * listed; every name is an inode number and whatever is read is
  * well-formed.
  */
-static int t_sysfs_walk_while_exporting(void)
+TEST(sysfs_walk_while_exporting)
 {
 	struct walk_stats w;
 
 	NEED_STATS();
-	KT_OK(run_walker(&w));
-	KT_CHECK(w.walks > 0 && w.fd_checked > 0, "the walk checked nothing");
-	KT_CHECK(w.fd_mismatch == 0, "%ld live buffers missing or wrong in sysfs",
-		 w.fd_mismatch);
-	KT_CHECK(w.stale == 0, "%ld released buffers still listed", w.stale);
-	KT_CHECK(w.bad_text == 0, "%ld malformed entries", w.bad_text);
-	KT_CHECK(w.foreign == 0, "%ld names that are not inode numbers", w.foreign);
-	return KT_PASS;
+	ASSERT_SYSCALL(run_walker(&w));
+	ASSERT_EQ(0, w.bad_workers)
+		TH_LOG("a worker process ended with wait status %#x", w.bad_status);
+	ASSERT_TRUE(w.walks > 0 && w.fd_checked > 0) TH_LOG("the walk checked nothing");
+	ASSERT_EQ(0, w.fd_mismatch)
+		TH_LOG("%ld live buffers missing or wrong in sysfs", w.fd_mismatch);
+	ASSERT_EQ(0, w.stale) TH_LOG("%ld released buffers still listed", w.stale);
+	ASSERT_EQ(0, w.bad_text) TH_LOG("%ld malformed entries", w.bad_text);
+	ASSERT_EQ(0, w.foreign) TH_LOG("%ld names that are not inode numbers", w.foreign);
 }
 
 /*
@@ -743,43 +815,25 @@ static int t_sysfs_walk_while_exporting(void)
  * files in one step.  (Both add the directory before its files, so a
  * directory caught while being made may be empty for a moment.)
  */
-static int t_sysfs_walk_removed_whole_beyond_upstream(void)
+TEST(sysfs_walk_removed_whole_beyond_upstream)
 {
 	struct walk_stats w;
 
+	BEYOND_UPSTREAM();
 	NEED_STATS();
-	KT_OK(run_walker(&w));
-	KT_CHECK(w.walks > 0 && w.entries > 0, "the walk saw nothing");
-	KT_CHECK(w.half_dying == 0, "%ld entries listed without their files "
-		 "while being removed", w.half_dying);
-	return KT_PASS;
+	ASSERT_SYSCALL(run_walker(&w));
+	ASSERT_EQ(0, w.bad_workers)
+		TH_LOG("a worker process ended with wait status %#x", w.bad_status);
+	ASSERT_TRUE(w.walks > 0 && w.entries > 0) TH_LOG("the walk saw nothing");
+	ASSERT_EQ(0, w.half_dying)
+		TH_LOG("%ld entries listed without their files while being removed",
+		       w.half_dying);
 }
 
-static const struct kt_case cases[] = {
-	{ "sysfs_kset_directories", t_sysfs_kset_directories },
-	{ "sysfs_entry_layout", t_sysfs_entry_layout },
-	{ "sysfs_attributes_read_only", t_sysfs_attributes_read_only },
-	{ "sysfs_entry_named_by_inode", t_sysfs_entry_named_by_inode },
-	{ "sysfs_udmabuf_entry", t_sysfs_udmabuf_entry },
-	{ "sysfs_large_size_text", t_sysfs_large_size_text },
-	{ "sysfs_entry_gone_after_close", t_sysfs_entry_gone_after_close },
-	{ "sysfs_entry_follows_last_reference", t_sysfs_entry_follows_last_reference },
-	{ "sysfs_inode_numbers_not_reused", t_sysfs_inode_numbers_not_reused },
-	{ "sysfs_visible_to_other_process", t_sysfs_visible_to_other_process },
-	{ "sysfs_listed_without_fd_lookup", t_sysfs_listed_without_fd_lookup },
-	{ "sysfs_open_attribute_outlives_buffer", t_sysfs_open_attribute_outlives_buffer },
-	{ "sysfs_no_uevents", t_sysfs_no_uevents },
-	{ "sysfs_walk_while_exporting", t_sysfs_walk_while_exporting },
-	{ "sysfs_walk_removed_whole_beyond_upstream",
-	  t_sysfs_walk_removed_whole_beyond_upstream },
-};
-
-static void setup(void)
+/* Mount proc, sysfs and debugfs before the first test. */
+static void __attribute__((constructor)) sysfs_mounts(void)
 {
 	tst_mounts();
 }
 
-int main(void)
-{
-	return ktap_main("dmabuf-sysfs", cases, KT_ARRAY_SIZE(cases), setup);
-}
+TEST_HARNESS_MAIN

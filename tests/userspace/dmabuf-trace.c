@@ -35,9 +35,9 @@ static int tracefs(void)
 #define NEED_EVENTS()							\
 	do {								\
 		if (tracefs())						\
-			return kt_skip("no tracefs (CONFIG_FTRACE)");	\
-		KT_CHECK(access(EVENTS, F_OK) == 0,			\
-			 "no dma_buf trace events in " EVENTS);		\
+			SKIP(return, "no tracefs (CONFIG_FTRACE)");	\
+		ASSERT_EQ(0, access(EVENTS, F_OK))			\
+			TH_LOG("no dma_buf trace events in " EVENTS);	\
 	} while (0)
 
 static int events_on(int on)
@@ -82,20 +82,20 @@ static int line_has(const char *line, const char *s)
 	return hit && (!eol || hit < eol);
 }
 
-static int t_trace_events_listed_beyond_upstream(void)
+TEST(trace_events_listed_beyond_upstream)
 {
 	char path[128];
 	unsigned int i;
 
+	BEYOND_UPSTREAM();
 	NEED_EVENTS();
-	for (i = 0; i < KT_ARRAY_SIZE(events); i++) {
+	for (i = 0; i < ARRAY_SIZE(events); i++) {
 		snprintf(path, sizeof(path), EVENTS "/%s/format", events[i]);
-		KT_CHECK(access(path, R_OK) == 0, "no %s", path);
+		ASSERT_EQ(0, access(path, R_OK)) TH_LOG("no %s", path);
 	}
-	return KT_PASS;
 }
 
-static int t_trace_buffer_life_beyond_upstream(void)
+TEST(trace_buffer_life_beyond_upstream)
 {
 	struct drm_prime_handle h = { 0 };
 	struct drm_gem_close gc = { 0 };
@@ -109,40 +109,42 @@ static int t_trace_buffer_life_beyond_upstream(void)
 		"dma_buf_dynamic_attach", "dma_buf_detach", "dma_buf_put",
 	};
 
+	BEYOND_UPSTREAM();
 	NEED_HEAP();
 	NEED_EVENTS();
 	drm = vgem_open();
 	if (drm < 0)
-		return kt_skip("no vgem DRM device");
-	KT_OK(events_on(1));
-	fd = heap_alloc(4 * 4096);
-	KT_OK(fd);
+		SKIP(return, "no vgem DRM device");
+	ASSERT_SYSCALL(events_on(1));
+	ASSERT_SYSCALL(fd = heap_alloc(4 * 4096));
 	ino = fd_ino(fd);
-	KT_OK(ioctl(fd, DMA_BUF_SET_NAME, "trace-life"));
+	ASSERT_SYSCALL(ioctl(fd, DMA_BUF_SET_NAME, "trace-life"));
 	map = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
-	KT_CHECK(map != MAP_FAILED, "mmap: %s", strerror(errno));
+	ASSERT_NE(MAP_FAILED, map) TH_LOG("mmap: %s", strerror(errno));
 	munmap(map, 4096);
 	h.fd = fd;
-	KT_OK(ioctl(drm, DRM_IOCTL_PRIME_FD_TO_HANDLE, &h));
+	ASSERT_SYSCALL(ioctl(drm, DRM_IOCTL_PRIME_FD_TO_HANDLE, &h));
 	gc.handle = h.handle;
-	KT_OK(ioctl(drm, DRM_IOCTL_GEM_CLOSE, &gc));
+	ASSERT_SYSCALL(ioctl(drm, DRM_IOCTL_GEM_CLOSE, &gc));
 	close(fd);
-	KT_OK(events_on(0));
-	KT_OK(read_trace());
+	ASSERT_SYSCALL(events_on(0));
+	ASSERT_SYSCALL(read_trace());
 
-	for (i = 0, p = trace_text; i < KT_ARRAY_SIZE(order); i++) {
+	for (i = 0, p = trace_text; i < ARRAY_SIZE(order); i++) {
 		line = find_event(p, order[i], ino);
-		KT_CHECK(line, "no %s for inode %lu after the events before it; trace:\n%.4000s",
-			 order[i], ino, trace_text);
-		KT_CHECK(line_has(line, "exp_name=system ") && line_has(line, "size=16384"),
-			 "%s line without exporter or size: %.200s", order[i], line);
+		ASSERT_NE(NULL, line)
+			TH_LOG("no %s for inode %lu after the events before it; trace:\n%.4000s",
+			       order[i], ino, trace_text);
+		ASSERT_TRUE(line_has(line, "exp_name=system ") && line_has(line, "size=16384"))
+			TH_LOG("%s line without exporter or size: %.200s", order[i], line);
 		if (i >= 2)
-			KT_CHECK(line_has(line, "name=trace-life "),
-				 "%s line without the buffer's name: %.200s", order[i], line);
+			ASSERT_TRUE(line_has(line, "name=trace-life "))
+				TH_LOG("%s line without the buffer's name: %.200s",
+				       order[i], line);
 		if (!strcmp(order[i], "dma_buf_dynamic_attach") ||
 		    !strcmp(order[i], "dma_buf_detach"))
-			KT_CHECK(line_has(line, "dev=vgem "),
-				 "%s line without dev=vgem: %.200s", order[i], line);
+			ASSERT_TRUE(line_has(line, "dev=vgem "))
+				TH_LOG("%s line without dev=vgem: %.200s", order[i], line);
 		p = line + 1;
 	}
 	/* the fd event carries the fd userspace got */
@@ -151,27 +153,26 @@ static int t_trace_buffer_life_beyond_upstream(void)
 
 		snprintf(want, sizeof(want), " fd=%d\n", fd);
 		line = find_event(trace_text, "dma_buf_fd", ino);
-		KT_CHECK(line && line_has(line, want),
-			 "dma_buf_fd line without %s", want);
+		ASSERT_TRUE(line && line_has(line, want))
+			TH_LOG("dma_buf_fd line without %s", want);
 	}
 	close(drm);
-	return KT_PASS;
 }
 
-static int t_trace_off_logs_nothing_beyond_upstream(void)
+TEST(trace_off_logs_nothing_beyond_upstream)
 {
 	int fd;
 
+	BEYOND_UPSTREAM();
 	NEED_HEAP();
 	NEED_EVENTS();
-	KT_OK(events_on(1));
-	KT_OK(events_on(0));
-	fd = heap_alloc(4096);
-	KT_OK(fd);
+	ASSERT_SYSCALL(events_on(1));
+	ASSERT_SYSCALL(events_on(0));
+	ASSERT_SYSCALL(fd = heap_alloc(4096));
 	close(fd);
-	KT_OK(read_trace());
-	KT_CHECK(!strstr(trace_text, " dma_buf_"), "events while off:\n%.2000s", trace_text);
-	return KT_PASS;
+	ASSERT_SYSCALL(read_trace());
+	ASSERT_EQ(NULL, strstr(trace_text, " dma_buf_"))
+		TH_LOG("events while off:\n%.2000s", trace_text);
 }
 
 static atomic_int stop;
@@ -192,22 +193,22 @@ static void *closer(void *arg)
  * events of that export must have been taken before.  KASAN reports any
  * read of a freed buffer in the kernel log, which the run checks.
  */
-static int t_trace_event_races_close_beyond_upstream(void)
+TEST(trace_event_races_close_beyond_upstream)
 {
 	long long end;
 	pthread_t th;
 	int base, heap, n = 0;
 
+	BEYOND_UPSTREAM();
 	NEED_HEAP();
 	NEED_EVENTS();
-	KT_OK(events_on(1));
+	ASSERT_SYSCALL(events_on(1));
 	/* the heap's own fd first, so that it lies below what the closer closes */
-	heap = open(HEAP_PATH, O_RDONLY | O_CLOEXEC);
-	KT_OK(heap);
+	ASSERT_SYSCALL(heap = open(HEAP_PATH, O_RDONLY | O_CLOEXEC));
 	base = lowest_free_fd();
-	KT_CHECK(pthread_create(&th, NULL, closer, &base) == 0, "pthread_create");
-	end = kt_now_ns() + 3000000000LL;
-	while (kt_now_ns() < end) {
+	ASSERT_EQ(0, pthread_create(&th, NULL, closer, &base));
+	end = tst_now_ns() + 3000000000LL;
+	while (tst_now_ns() < end) {
 		struct dma_heap_allocation_data d = { .len = 4096, .fd_flags = O_RDWR };
 
 		if (ioctl(heap, DMA_HEAP_IOCTL_ALLOC, &d) == 0)
@@ -216,21 +217,15 @@ static int t_trace_event_races_close_beyond_upstream(void)
 	atomic_store(&stop, 1);
 	pthread_join(th, NULL);
 	close(heap);
-	KT_OK(events_on(0));
-	kt_diag("%d exports raced a close of their fd", n);
-	KT_CHECK(n > 0, "no export succeeded");
-	return KT_PASS;
+	ASSERT_SYSCALL(events_on(0));
+	ksft_print_msg("%d exports raced a close of their fd\n", n);
+	ASSERT_GT(n, 0) TH_LOG("no export succeeded");
 }
 
-static const struct kt_case cases[] = {
-	{ "trace_events_listed_beyond_upstream", t_trace_events_listed_beyond_upstream },
-	{ "trace_buffer_life_beyond_upstream", t_trace_buffer_life_beyond_upstream },
-	{ "trace_off_logs_nothing_beyond_upstream", t_trace_off_logs_nothing_beyond_upstream },
-	{ "trace_event_races_close_beyond_upstream", t_trace_event_races_close_beyond_upstream },
-};
-
-int main(void)
+/* Mount proc, sysfs and debugfs (and so tracefs) before the first test. */
+static void __attribute__((constructor)) trace_mounts(void)
 {
 	tst_mounts();
-	return ktap_main("dmabuf-trace", cases, KT_ARRAY_SIZE(cases), NULL);
 }
+
+TEST_HARNESS_MAIN

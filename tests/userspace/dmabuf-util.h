@@ -7,7 +7,7 @@
 #ifndef DMABUF_TESTS_UTIL_H
 #define DMABUF_TESTS_UTIL_H
 
-#include "ktap.h"
+#include "dmabuf-test.h"
 
 #include <limits.h>
 #include <poll.h>
@@ -15,6 +15,10 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
 
 #include <linux/dma-buf.h>
 #include <linux/dma-heap.h>
@@ -584,20 +588,38 @@ static inline int vgem_open(void)
 #define NEED_HEAP()							\
 	do {								\
 		if (!have_heap())					\
-			return kt_skip("no " HEAP_PATH			\
-				       " (CONFIG_DMABUF_HEAPS_SYSTEM)");\
+			SKIP(return, "no " HEAP_PATH			\
+			     " (CONFIG_DMABUF_HEAPS_SYSTEM)");		\
 	} while (0)
 #define NEED_UDMABUF()							\
 	do {								\
 		if (!have_udmabuf())					\
-			return kt_skip("no " UDMABUF_PATH		\
-				       " (CONFIG_UDMABUF)");		\
+			SKIP(return, "no " UDMABUF_PATH		\
+			     " (CONFIG_UDMABUF)");			\
 	} while (0)
 #define NEED_SW_SYNC()							\
 	do {								\
 		if (!have_sw_sync())					\
-			return kt_skip("no " SW_SYNC_PATH		\
-				       " (CONFIG_SW_SYNC, debugfs)");	\
+			SKIP(return, "no " SW_SYNC_PATH		\
+			     " (CONFIG_SW_SYNC, debugfs)");		\
 	} while (0)
+
+/* ---------------------------------------------------------------- time */
+
+static inline long long tst_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static inline void tst_sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
 
 #endif /* DMABUF_TESTS_UTIL_H */
