@@ -272,24 +272,20 @@ static void vmap_iomem_mapping_passed_through(struct kunit *test)
 static void vmap_exporter_under_buffer_lock(struct kunit *test)
 {
 	struct dummy_exporter *d = dummy_export(test, NULL);
+	const bool resv = DMABUF_TEST_RESV_LOCKING;
 	struct iosys_map map;
 
-#if DMABUF_TEST_RESV_LOCKING
-	dma_resv_lock(d->dmabuf->resv, NULL);
+	if (resv)
+		dma_resv_lock(d->dmabuf->resv, NULL);
 	KUNIT_ASSERT_EQ(test, dma_buf_vmap(d->dmabuf, &map), 0);
 	dma_buf_vunmap(d->dmabuf, &map);
-	dma_resv_unlock(d->dmabuf->resv);
-	KUNIT_EXPECT_TRUE(test, d->calls[DUMMY_VMAP].resv_held);
-	KUNIT_EXPECT_TRUE(test, d->calls[DUMMY_VUNMAP].resv_held);
-#else
-	KUNIT_ASSERT_EQ(test, dma_buf_vmap(d->dmabuf, &map), 0);
-	KUNIT_EXPECT_TRUE(test, d->calls[DUMMY_VMAP].lock_held);
-	KUNIT_EXPECT_FALSE(test, d->calls[DUMMY_VMAP].resv_held);
-	dma_buf_vunmap(d->dmabuf, &map);
-	KUNIT_EXPECT_TRUE(test, d->calls[DUMMY_VUNMAP].lock_held);
-	KUNIT_EXPECT_FALSE(test, d->calls[DUMMY_VUNMAP].resv_held);
-	KUNIT_EXPECT_FALSE(test, mutex_is_locked(&d->dmabuf->lock));
-#endif
+	if (resv)
+		dma_resv_unlock(d->dmabuf->resv);
+	KUNIT_EXPECT_EQ(test, d->calls[DUMMY_VMAP].resv_held, resv);
+	KUNIT_EXPECT_EQ(test, d->calls[DUMMY_VMAP].lock_held, !resv);
+	KUNIT_EXPECT_EQ(test, d->calls[DUMMY_VUNMAP].resv_held, resv);
+	KUNIT_EXPECT_EQ(test, d->calls[DUMMY_VUNMAP].lock_held, !resv);
+	KUNIT_EXPECT_FALSE(test, dmabuf_test_lock_held(d->dmabuf));
 }
 
 static void vmap_nested_calls_exporter_once(struct kunit *test)
