@@ -27,7 +27,7 @@ step kunit-uml "$H/kunit-uml.sh" || true
 [ -f "$R/kunit-uml" ] || echo "kunit-uml 0 1 0" >"$R/kunit-uml"
 
 # The VM suites run for the lines of CHECK_VM_LINES (check.sh's default:
-# 6.1 only, until 6.12's V4L2 expectations are recorded; see README).
+# every line of the run; CHECK_VM_LINES=6.1 keeps 6.12 to KUnit on UML).
 if [ -n "${CHECK_VM_LINES+set}" ] && [[ " $CHECK_VM_LINES " != *" $LINUX "* ]]; then
 	note "line $LINUX: VM suites not in this run (CHECK_VM_LINES=$CHECK_VM_LINES)"
 	: >"$R/vm"
