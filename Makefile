@@ -58,7 +58,7 @@ check-kcsan: tree
 
 # Every operation of this core side by side with the original, as ratios
 # (BENCH_AA=1: the original in both slots, the noise control).
-bench:
+bench: deps
 	@$(H)/bench.sh
 
 # Every in-tree user of the dma-buf API that x86_64 builds, compiled
