@@ -127,17 +127,36 @@ static void dma_buf_trace_id(struct dma_buf *buf, struct dma_buf_trace_id *id)
 	}
 }
 
+/* Emits @event for @buf; the caller checked that the event is enabled. */
+#define dma_buf_trace_emit(event, buf, ...)				\
+	do {								\
+		struct dma_buf_trace_id id_;				\
+									\
+		dma_buf_trace_id(buf, &id_);				\
+		trace_dma_buf_##event(id_.ino, id_.exp_name, id_.name,	\
+				      id_.size, ##__VA_ARGS__);		\
+	} while (0)
+
 #define dma_buf_trace(event, buf, ...)					\
 	do {								\
-		if (trace_dma_buf_##event##_enabled()) {		\
-			struct dma_buf_trace_id id_;			\
-									\
-			dma_buf_trace_id(buf, &id_);			\
-			trace_dma_buf_##event(id_.ino, id_.exp_name,	\
-					      id_.name, id_.size,	\
-					      ##__VA_ARGS__);		\
-		}							\
+		if (trace_dma_buf_##event##_enabled())			\
+			dma_buf_trace_emit(event, buf, ##__VA_ARGS__);	\
 	} while (0)
+
+/*
+ * dma_buf_get() and dma_buf_put() are the cheapest calls of the core, made
+ * per job by some drivers: their events are emitted out of line, so that
+ * with tracing off neither carries the copy's stack frame.
+ */
+static noinline void dma_buf_trace_get(struct dma_buf *buf, int fd)
+{
+	dma_buf_trace_emit(get, buf, fd);
+}
+
+static noinline void dma_buf_trace_put(struct dma_buf *buf)
+{
+	dma_buf_trace_emit(put, buf);
+}
 
 static struct dma_buf_box *to_box(struct dma_buf *buf)
 {
@@ -623,7 +642,8 @@ struct dma_buf *dma_buf_get(int fd)
 	if (!file)
 		return ERR_PTR(-EBADF);
 	if (is_dma_buf_file(file)) {
-		dma_buf_trace(get, file->private_data, fd);
+		if (trace_dma_buf_get_enabled())
+			dma_buf_trace_get(file->private_data, fd);
 		return file->private_data;
 	}
 
@@ -646,7 +666,8 @@ void dma_buf_put(struct dma_buf *buf)
 	if (WARN_ON(!buf || !buf->file))
 		return;
 
-	dma_buf_trace(put, buf);
+	if (trace_dma_buf_put_enabled())
+		dma_buf_trace_put(buf);
 	fput(buf->file);
 }
 EXPORT_SYMBOL_NS_GPL(dma_buf_put, DMA_BUF);
