@@ -8,7 +8,8 @@
  * times each of the calls below `iters` times per round, `rounds` rounds,
  * printing the median, lowest and highest ns per call of the rounds:
  *
- *   dma_buf_bench: <case> median_ns=<n> min_ns=<n> max_ns=<n>
+ *   dma_buf_bench: <case> median_ns=<n> min_ns=<n> max_ns=<n> floor_ns=<n>
+ *                  rel_permille=<n>
  *
  * and last "dma_buf_bench: done cases=<n> errors=<n>".  The exporter's
  * own work is the same for every core, so the figures differ only by
@@ -20,13 +21,16 @@
  * one, which calls the exporter, and one nested in a held vmap),
  * begin+end_cpu_access (idle buffer, and with a signalled fence in its
  * reservation object), move_notify with 1 and 16 dynamic importers,
- * dma_buf_get+dma_buf_put on an fd.
+ * dma_buf_get+dma_buf_put on an fd, and the floor under that last one,
+ * fget+fput of the same fd, which also runs after every round of every
+ * case (floor_ns, rel_permille: see bench_case()).
  */
 #include <linux/device.h>
 #include <linux/dma-buf.h>
 #include <linux/dma-fence.h>
 #include <linux/dma-resv.h>
 #include <linux/fdtable.h>
+#include <linux/file.h>
 #include <linux/iosys-map.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
@@ -235,35 +239,67 @@ static int cmp_u64(const void *a, const void *b)
 }
 
 /*
- * Time @op: @rounds rounds of @iters calls; print the median, lowest
- * and highest ns per call.  An op returning an error ends the case.
+ * The floor: the fd of the buffer taken and dropped by the VFS alone, no
+ * dma-buf code; what dma_buf_get() and dma_buf_put() cost without the
+ * core.  Timed after every round of every case, its ratio to the round
+ * tells what the case costs in floors, a figure that holds when TCG on a
+ * shared host runs a whole boot, or a minute of it, faster or slower.
+ */
+static int op_floor_fget_fput(struct bench_ctx *ctx)
+{
+	struct file *file = fget(ctx->fd);
+
+	if (!file)
+		return -EBADF;
+	fput(file);
+	return 0;
+}
+
+static u64 time_calls(struct bench_ctx *ctx, int (*op)(struct bench_ctx *ctx),
+		      int *ret)
+{
+	u64 t0 = ktime_get_ns();
+	unsigned int i;
+
+	for (i = 0; i < iters && !*ret; i++)
+		*ret = op(ctx);
+	return div_u64(ktime_get_ns() - t0, max(iters, 1U));
+}
+
+/*
+ * Time @op: @rounds rounds of @iters calls, each followed by as many calls
+ * of the floor; print the median, lowest and highest ns per call, the
+ * floor's median and the median of the rounds' ratios to their floor (in
+ * thousandths).  An op returning an error ends the case.
  */
 static void bench_case(struct bench_ctx *ctx, const char *name,
 		       int (*op)(struct bench_ctx *ctx))
 {
-	u64 per_call[BENCH_MAX_ROUNDS];
-	unsigned int r, i, n = clamp(rounds, 1U, (unsigned int)BENCH_MAX_ROUNDS);
-	int ret;
+	u64 per_call[BENCH_MAX_ROUNDS], floor[BENCH_MAX_ROUNDS];
+	u64 rel[BENCH_MAX_ROUNDS];
+	unsigned int r, n = clamp(rounds, 1U, (unsigned int)BENCH_MAX_ROUNDS);
+	int ret, fret = 0;
 
 	/* one warm-up call, so the first round pays no first-touch costs */
 	ret = op(ctx);
-	for (r = 0; r < n && !ret; r++) {
-		u64 t0 = ktime_get_ns();
-
-		for (i = 0; i < iters && !ret; i++)
-			ret = op(ctx);
-		per_call[r] = div_u64(ktime_get_ns() - t0, max(iters, 1U));
+	for (r = 0; r < n && !ret && !fret; r++) {
+		per_call[r] = time_calls(ctx, op, &ret);
+		floor[r] = time_calls(ctx, op_floor_fget_fput, &fret);
+		rel[r] = div64_u64(per_call[r] * 1000, max(floor[r], 1ULL));
 		cond_resched();
 	}
 	ctx->cases++;
-	if (ret) {
+	if (ret || fret) {
 		ctx->errors++;
-		pr_info("dma_buf_bench: %s error=%d\n", name, ret);
+		pr_info("dma_buf_bench: %s error=%d\n", name, ret ?: fret);
 		return;
 	}
 	sort(per_call, n, sizeof(per_call[0]), cmp_u64, NULL);
-	pr_info("dma_buf_bench: %s median_ns=%llu min_ns=%llu max_ns=%llu\n",
-		name, per_call[n / 2], per_call[0], per_call[n - 1]);
+	sort(floor, n, sizeof(floor[0]), cmp_u64, NULL);
+	sort(rel, n, sizeof(rel[0]), cmp_u64, NULL);
+	pr_info("dma_buf_bench: %s median_ns=%llu min_ns=%llu max_ns=%llu floor_ns=%llu rel_permille=%llu\n",
+		name, per_call[n / 2], per_call[0], per_call[n - 1],
+		floor[n / 2], rel[n / 2]);
 }
 
 /* --- the cases ----------------------------------------------------------- */
@@ -520,6 +556,15 @@ static void bench_run(struct bench_ctx *ctx)
 	struct iosys_map held;
 	int ret;
 
+	/* an fd of the loading process (insmod), for get+put and the floor */
+	get_dma_buf(ctx->cached);
+	ctx->fd = dma_buf_fd(ctx->cached, O_CLOEXEC);
+	if (ctx->fd < 0) {
+		dma_buf_put(ctx->cached);
+		ctx->errors++;
+		return;
+	}
+
 	bench_case(ctx, "k_attach_detach_static", op_attach_static);
 	bench_case(ctx, "k_attach_detach_dynamic", op_attach_dynamic);
 	bench_case(ctx, "k_map_unmap_cached", op_map_cached);
@@ -550,15 +595,8 @@ static void bench_run(struct bench_ctx *ctx)
 	if (ret)
 		ctx->errors++;
 
-	/* an fd of the loading process (insmod), closed again below */
-	get_dma_buf(ctx->cached);
-	ctx->fd = dma_buf_fd(ctx->cached, O_CLOEXEC);
-	if (ctx->fd < 0) {
-		dma_buf_put(ctx->cached);
-		ctx->errors++;
-		return;
-	}
 	bench_case(ctx, "k_get_put", op_get_put);
+	bench_case(ctx, "k_floor_fget_fput", op_floor_fget_fput);
 	close_fd(ctx->fd);
 }
 

@@ -14,7 +14,7 @@
 # The table gives, per operation, the median over the passes of each
 # core's medians, their ratio (ours / original: below 1 is faster) and
 # the spread: the larger of the two cores' (max - min) / median over the
-# passes.  Results go to $BENCH_OUT (default <cache>/bench/): results.csv,
+# passes, and the ratio against the floor (see bench-table.sh).  Results go to $BENCH_OUT (default <cache>/bench/): results.csv,
 # raw.txt (every pass) and bench.png (ratios with their spread, and the
 # growth curves) when gnuplot is installed.
 #
@@ -54,7 +54,8 @@ mkdir -p "$out"
 raw=$out/raw.txt
 : >"$raw"
 
-# One boot: IMPL and pass; appends "impl pass case median min max unit".
+# One boot: IMPL and pass; appends "impl pass case median min max unit rel",
+# rel being the case's median ratio to its floor ("-" where there is none).
 boot() {
 	local impl=$1 pass=$2 core vmdir n t0
 	core=$(core_of "$impl")
@@ -65,7 +66,9 @@ boot() {
 	n=$(tr -d '\r' <"$vmdir/bench/results.log" | awk -v impl="$impl" -v pass="$pass" '
 		/^# BENCH / {
 			for (i = 4; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-			print impl, pass, $3, v["median"], v["min"], v["max"], v["unit"]
+			rel = ("rel_permille" in v) ? v["rel_permille"] / 1000 : "-"
+			print impl, pass, $3, v["median"], v["min"], v["max"], v["unit"], rel
+			delete v
 			n++
 		}
 		END { print n + 0 > "/dev/stderr" }' 2>&1 >>"$raw")

@@ -7,6 +7,10 @@
  * highest) ns per operation:
  *
  *   # BENCH <name> median=<v> min=<v> max=<v> unit=<ns|bytes>
+ *           [floor=<ns> rel_permille=<n>]
+ *
+ * where timed workloads add the floor (an ioctl the VFS answers, timed
+ * after each round) and the median of their rounds' ratios to it.
  *
  * harness/bench.sh boots this core and the tree's original in turn, runs
  * this program on each (BENCH_FULL=1) and compares the figures.  In the
@@ -90,34 +94,62 @@ typedef int (*op_fn)(void);
 			TH_LOG("set-up failed: %s", strerror(setup_errno));	\
 	} while (0)
 
-/* The test's rounds of iters calls of op; prints its BENCH line. */
+/*
+ * The floor: an ioctl the VFS answers itself, no dma-buf code.  Timed
+ * after every round of every workload, its ratio to the round tells what
+ * the workload costs in floors, a figure that holds when TCG on a shared
+ * host runs a whole boot, or a minute of it, faster or slower.
+ */
+static int floor_fd = -1;
+
+static int op_ioctl_floor(void)
+{
+	return ioctl(floor_fd, FIOCLEX);
+}
+
+/* ns per call of iters calls of op, or -1 when a call failed */
+static long long time_calls(long iters, op_fn op)
+{
+	long long t0 = tst_now_ns();
+	long i;
+
+	for (i = 0; i < iters; i++)
+		if (op())
+			return -1;
+	return (tst_now_ns() - t0) / iters;
+}
+
+/*
+ * The test's rounds of iters calls of op, each followed by the floor's;
+ * prints its BENCH line: the median, lowest and highest ns per call, the
+ * floor's median and the median of the rounds' ratios to their floor.
+ */
 static void bench(struct __test_metadata *_metadata, long iters, op_fn op)
 {
-	long long res[MAX_ROUNDS], t0;
-	long i;
-	int r, e;
+	long long res[MAX_ROUNDS], flo[MAX_ROUNDS], rel[MAX_ROUNDS];
+	long floor_iters = full ? 5000 * scale / 100 : 5;
+	int r;
 
 	iters = full ? iters * scale / 100 : iters / 1000;
 	if (iters < 1)
 		iters = 1;
+	if (floor_iters < 1)
+		floor_iters = 1;
 	/* warm-up round: slab caches, page tables, TCG's translation cache */
-	for (i = 0; i < iters; i++)
-		if (op())
-			break;
-	e = errno;
-	ASSERT_EQ(iters, i) TH_LOG("warm-up: %s", strerror(e));
+	ASSERT_LE(0, time_calls(iters, op)) TH_LOG("warm-up: %s", strerror(errno));
 	for (r = 0; r < nrounds; r++) {
-		t0 = tst_now_ns();
-		for (i = 0; i < iters; i++)
-			if (op())
-				break;
-		res[r] = (tst_now_ns() - t0) / iters;
-		e = errno;
-		ASSERT_EQ(iters, i) TH_LOG("round %d: %s", r + 1, strerror(e));
+		res[r] = time_calls(iters, op);
+		ASSERT_LE(0, res[r]) TH_LOG("round %d: %s", r + 1, strerror(errno));
+		flo[r] = time_calls(floor_iters, op_ioctl_floor);
+		ASSERT_LE(0, flo[r]) TH_LOG("floor %d: %s", r + 1, strerror(errno));
+		rel[r] = flo[r] > 0 ? res[r] * 1000 / flo[r] : 0;
 	}
 	qsort(res, nrounds, sizeof(res[0]), cmp_ll);
-	ksft_print_msg("BENCH %s median=%lld min=%lld max=%lld unit=ns iters=%ld\n",
-		       _metadata->name, res[nrounds / 2], res[0], res[nrounds - 1], iters);
+	qsort(flo, nrounds, sizeof(flo[0]), cmp_ll);
+	qsort(rel, nrounds, sizeof(rel[0]), cmp_ll);
+	ksft_print_msg("BENCH %s median=%lld min=%lld max=%lld unit=ns iters=%ld floor=%lld rel_permille=%lld\n",
+		       _metadata->name, res[nrounds / 2], res[0], res[nrounds - 1], iters,
+		       flo[nrounds / 2], rel[nrounds / 2]);
 }
 
 /* A workload measured another way (bytes, a rate): its rounds' figures. */
@@ -302,13 +334,6 @@ static int op_eventfd(void)
 static int op_memfd(void)
 {
 	return close_ok(memfd_create("bench", MFD_CLOEXEC));
-}
-
-static int floor_fd = -1;
-
-static int op_ioctl_floor(void)
-{
-	return ioctl(floor_fd, FIOCLEX);
 }
 
 /* An ioctl number the core does not know: its dispatch and -ENOTTY. */
