@@ -6,7 +6,7 @@
 # Both cores are built with one non-debug configuration (vm.config, then
 # configs/vm-bench.config: no KASAN, lockdep, kmemleak, UBSAN, fault
 # injection or DMABUF_DEBUG) and booted in the same VM, in turn,
-# BENCH_PASSES times (default 3; the order alternates from pass to pass,
+# BENCH_PASSES times (default 5; the order alternates from pass to pass,
 # since the host's load drifts over minutes).  Each boot runs the
 # in-kernel benchmark module (bench/dma-buf-bench.c) and the userspace one
 # (tests/userspace/bench-dmabuf.c), which print one median per operation.
@@ -30,7 +30,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
-passes=${BENCH_PASSES:-3}
+passes=${BENCH_PASSES:-5}
 scale=${BENCH_SCALE:-100}
 rounds=${BENCH_ROUNDS:-5}
 aa=${BENCH_AA:-0}
