@@ -2,14 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # bench-plot.sh DIR: DIR/bench.png from DIR/results.csv (harness/bench.sh).
 # Top: ours / original per operation, with the run's spread as error bars
-# (1.0 is parity, below is faster).  Bottom: the growth curves, export
+# (1.0 is parity, below is faster) and, as a dot, the ratio against the
+# floor timed after every round (bench-table.sh).  Bottom: the growth curves, export
 # and bufinfo cost against the number of live buffers, both cores.
 set -euo pipefail
 dir=$1
 csv=$dir/results.csv
 [ -f "$csv" ] || { echo "error: no $csv" >&2; exit 1; }
 
-awk -F, 'NR > 1 { printf "%d \"%s\" %s %s %s\n", NR - 2, $1, $5, $5 * (1 - $6), $5 * (1 + $6) }' \
+awk -F, 'NR > 1 { printf "%d \"%s\" %s %s %s %s\n", NR - 2, $1, $5, $5 * (1 - $6), $5 * (1 + $6), $7 == "" ? $5 : $7 }' \
 	"$csv" >"$dir/ratios.dat"
 for g in export_close_live bufinfo_live; do
 	awk -F, -v g="$g" 'index($1, g "_") == 1 { n = substr($1, length(g) + 2); print n, $3, $4 }' \
@@ -31,6 +32,7 @@ set style fill solid 0.4
 set boxwidth 0.7
 plot "$dir/ratios.dat" using 1:3:xtic(2) with boxes lc rgb "#4a7ab5" notitle, \
      "" using 1:3:4:5 with yerrorbars lc rgb "black" pt 0 notitle, \
+     "" using 1:6 with points lc rgb "#d08000" pt 7 ps 1.2 title "against the floor", \
      1 with lines lc rgb "red" dt 2 title "parity"
 unset xrange
 set yrange [*:*]
