@@ -250,6 +250,13 @@ TEST(poll_woken_by_other_process)
 	t0 = tst_now_ns();
 	r = poll_fd(fd, POLLIN | POLLOUT, 20000);
 	dt = (tst_now_ns() - t0) / 1000000;
+	/*
+	 * The signal runs the buffer's in and out callbacks one after the
+	 * other, so the first wake-up may see one of them only (6.1 too);
+	 * the other is ready at once.
+	 */
+	if (r > 0 && r != (POLLIN | POLLOUT))
+		r |= poll_fd(fd, POLLIN | POLLOUT, 5000);
 	st = reap(pid);
 	ASSERT_EQ(POLLIN | POLLOUT, r) TH_LOG("revents %#x after %lld ms", r, dt);
 	ASSERT_LE(300, dt) TH_LOG("woken after only %lld ms", dt);
