@@ -143,21 +143,6 @@ static void dma_buf_trace_id(struct dma_buf *buf, struct dma_buf_trace_id *id)
 			dma_buf_trace_emit(event, buf, ##__VA_ARGS__);	\
 	} while (0)
 
-/*
- * dma_buf_get() and dma_buf_put() are the cheapest calls of the core, made
- * per job by some drivers: their events are emitted out of line, so that
- * with tracing off neither carries the copy's stack frame.
- */
-static noinline void dma_buf_trace_get(struct dma_buf *buf, int fd)
-{
-	dma_buf_trace_emit(get, buf, fd);
-}
-
-static noinline void dma_buf_trace_put(struct dma_buf *buf)
-{
-	dma_buf_trace_emit(put, buf);
-}
-
 static struct dma_buf_box *to_box(struct dma_buf *buf)
 {
 	return container_of(buf, struct dma_buf_box, buf);
@@ -624,6 +609,51 @@ void dma_buf_fd_install(struct dma_buf *buf, int fd)
 EXPORT_SYMBOL_NS_GPL(dma_buf_fd_install, DMA_BUF);
 #endif
 
+/* The whole of dma_buf_get() but its event; -EBADF or -EINVAL as there. */
+static __always_inline struct dma_buf *dma_buf_lookup(int fd)
+{
+	struct file *file = fget(fd);
+
+	if (!file)
+		return ERR_PTR(-EBADF);
+	if (is_dma_buf_file(file))
+		return file->private_data;
+
+	fput(file);
+	return ERR_PTR(-EINVAL);
+}
+
+/* The whole of dma_buf_put() but its event. */
+static __always_inline void dma_buf_drop(struct dma_buf *buf)
+{
+	if (WARN_ON(!buf || !buf->file))
+		return;
+	fput(buf->file);
+}
+
+/*
+ * dma_buf_get() and dma_buf_put() are the cheapest calls of the core, made
+ * per job by some drivers.  With their event enabled they branch to these
+ * copies, so that the untraced paths carry neither the event's stack frame
+ * nor a register saved across the call for it.
+ */
+static noinline struct dma_buf *dma_buf_get_traced(int fd)
+{
+	struct dma_buf *buf = dma_buf_lookup(fd);
+
+	if (!IS_ERR(buf))
+		dma_buf_trace_emit(get, buf, fd);
+	return buf;
+}
+
+static noinline void dma_buf_put_traced(struct dma_buf *buf)
+{
+	/* a bad @buf is dma_buf_drop()'s to report, once */
+	if (buf && buf->file)
+		dma_buf_trace_emit(put, buf);
+	dma_buf_drop(buf);
+}
+
 /**
  * dma_buf_get - look up the buffer behind a file descriptor
  * @fd: a descriptor of the current process
@@ -637,18 +667,13 @@ EXPORT_SYMBOL_NS_GPL(dma_buf_fd_install, DMA_BUF);
  */
 struct dma_buf *dma_buf_get(int fd)
 {
-	struct file *file = fget(fd);
-
-	if (!file)
-		return ERR_PTR(-EBADF);
-	if (is_dma_buf_file(file)) {
-		if (trace_dma_buf_get_enabled())
-			dma_buf_trace_get(file->private_data, fd);
-		return file->private_data;
-	}
-
-	fput(file);
-	return ERR_PTR(-EINVAL);
+	/*
+	 * Tested first, so that the untraced path keeps nothing live across
+	 * fget() and needs no stack frame.
+	 */
+	if (trace_dma_buf_get_enabled())
+		return dma_buf_get_traced(fd);
+	return dma_buf_lookup(fd);
 }
 EXPORT_SYMBOL_NS_GPL(dma_buf_get, DMA_BUF);
 
@@ -663,12 +688,10 @@ EXPORT_SYMBOL_NS_GPL(dma_buf_get, DMA_BUF);
  */
 void dma_buf_put(struct dma_buf *buf)
 {
-	if (WARN_ON(!buf || !buf->file))
-		return;
-
 	if (trace_dma_buf_put_enabled())
-		dma_buf_trace_put(buf);
-	fput(buf->file);
+		dma_buf_put_traced(buf);
+	else
+		dma_buf_drop(buf);
 }
 EXPORT_SYMBOL_NS_GPL(dma_buf_put, DMA_BUF);
 
@@ -997,51 +1020,18 @@ void dma_buf_unpin(struct dma_buf_attachment *attach)
 }
 EXPORT_SYMBOL_NS_GPL(dma_buf_unpin, DMA_BUF);
 
-/**
- * dma_buf_map_attachment - map a buffer for the attached device's DMA
- * @attach: the attachment
- * @direction: the direction of the DMA
- *
- * Returns a scatter-gather table with the DMA addresses of the buffer as
- * seen by the attachment's device.  Only the DMA addresses may be used.
- * When the core holds a mapping for the attachment (cache_sgt_mapping, or
- * exporter and importer differ in being dynamic) that mapping is returned
- * again.  For a static importer the call waits for the kernel's fences on
- * the buffer; a dynamic importer must follow the fences itself.
- *
- * Context: process context.  The caller holds the reservation lock: from
- * 6.2 on always, in 6.1 when the importer or the exporter is dynamic (and
- * never &dma_buf.lock there: the exporter's map callback may take it).
- *
- * Return: the table, or an ERR_PTR(): -EINVAL for a missing attachment,
- * -EBUSY when the cached mapping has another direction, -ENOMEM when the
- * exporter returned no table, or the error of the exporter's pin or map
- * callback or of the interrupted fence wait (-ERESTARTSYS).
+/*
+ * The part of dma_buf_map_attachment() that asks the exporter, out of line
+ * so that returning a kept mapping saves no registers for it.
  */
-struct sg_table *dma_buf_map_attachment(struct dma_buf_attachment *attach,
-					enum dma_data_direction direction)
+static noinline struct sg_table *
+dma_buf_map_uncached(struct dma_buf_attachment *attach,
+		     enum dma_data_direction direction)
 {
-	struct dma_buf *buf;
+	struct dma_buf *buf = attach->dmabuf;
 	struct sg_table *sgt;
 	bool pinned;
 	int ret;
-
-	might_sleep();
-
-	if (WARN_ON(!attach || !attach->dmabuf))
-		return ERR_PTR(-EINVAL);
-
-	buf = attach->dmabuf;
-	if (DMA_BUF_RESV_LOCKING || dma_buf_attachment_is_dynamic(attach))
-		dma_resv_assert_held(buf->resv);
-
-	if (attach->sgt) {
-		/* A bidirectional mapping serves every direction. */
-		if (attach->dir != direction &&
-		    attach->dir != DMA_BIDIRECTIONAL)
-			return ERR_PTR(-EBUSY);
-		return attach->sgt;
-	}
 
 	if (dma_buf_is_dynamic(buf))
 		dma_resv_assert_held(buf->resv);
@@ -1067,6 +1057,52 @@ struct sg_table *dma_buf_map_attachment(struct dma_buf_attachment *attach,
 
 	dma_buf_check_alignment(sgt);
 	return sgt;
+}
+
+/**
+ * dma_buf_map_attachment - map a buffer for the attached device's DMA
+ * @attach: the attachment
+ * @direction: the direction of the DMA
+ *
+ * Returns a scatter-gather table with the DMA addresses of the buffer as
+ * seen by the attachment's device.  Only the DMA addresses may be used.
+ * When the core holds a mapping for the attachment (cache_sgt_mapping, or
+ * exporter and importer differ in being dynamic) that mapping is returned
+ * again.  For a static importer the call waits for the kernel's fences on
+ * the buffer; a dynamic importer must follow the fences itself.
+ *
+ * Context: process context.  The caller holds the reservation lock: from
+ * 6.2 on always, in 6.1 when the importer or the exporter is dynamic (and
+ * never &dma_buf.lock there: the exporter's map callback may take it).
+ *
+ * Return: the table, or an ERR_PTR(): -EINVAL for a missing attachment,
+ * -EBUSY when the cached mapping has another direction, -ENOMEM when the
+ * exporter returned no table, or the error of the exporter's pin or map
+ * callback or of the interrupted fence wait (-ERESTARTSYS).
+ */
+struct sg_table *dma_buf_map_attachment(struct dma_buf_attachment *attach,
+					enum dma_data_direction direction)
+{
+	struct dma_buf *buf;
+
+	might_sleep();
+
+	if (WARN_ON(!attach || !attach->dmabuf))
+		return ERR_PTR(-EINVAL);
+
+	buf = attach->dmabuf;
+	if (DMA_BUF_RESV_LOCKING || dma_buf_attachment_is_dynamic(attach))
+		dma_resv_assert_held(buf->resv);
+
+	if (attach->sgt) {
+		/* A bidirectional mapping serves every direction. */
+		if (attach->dir != direction &&
+		    attach->dir != DMA_BIDIRECTIONAL)
+			return ERR_PTR(-EBUSY);
+		return attach->sgt;
+	}
+
+	return dma_buf_map_uncached(attach, direction);
 }
 EXPORT_SYMBOL_NS_GPL(dma_buf_map_attachment, DMA_BUF);
 
@@ -1103,6 +1139,26 @@ dma_buf_map_attachment_unlocked(struct dma_buf_attachment *attach,
 }
 EXPORT_SYMBOL_NS_GPL(dma_buf_map_attachment_unlocked, DMA_BUF);
 
+/*
+ * The part of dma_buf_unmap_attachment() that hands a mapping back, out of
+ * line for the same reason as dma_buf_map_uncached().
+ */
+static noinline void
+dma_buf_unmap_uncached(struct dma_buf_attachment *attach,
+		       struct sg_table *sg_table,
+		       enum dma_data_direction direction)
+{
+	struct dma_buf *buf = attach->dmabuf;
+
+	if (dma_buf_is_dynamic(buf))
+		dma_resv_assert_held(buf->resv);
+
+	dma_buf_exporter_unmap(attach, sg_table, direction);
+
+	if (dma_buf_pin_while_mapped(buf))
+		dma_buf_unpin(attach);
+}
+
 /**
  * dma_buf_unmap_attachment - release a mapping
  * @attach: the attachment it was made for
@@ -1134,13 +1190,7 @@ void dma_buf_unmap_attachment(struct dma_buf_attachment *attach,
 	if (sg_table == attach->sgt)
 		return;
 
-	if (dma_buf_is_dynamic(buf))
-		dma_resv_assert_held(buf->resv);
-
-	dma_buf_exporter_unmap(attach, sg_table, direction);
-
-	if (dma_buf_pin_while_mapped(buf))
-		dma_buf_unpin(attach);
+	dma_buf_unmap_uncached(attach, sg_table, direction);
 }
 EXPORT_SYMBOL_NS_GPL(dma_buf_unmap_attachment, DMA_BUF);
 
@@ -1322,14 +1372,18 @@ int dma_buf_vmap(struct dma_buf *buf, struct iosys_map *map)
 	if (WARN_ON(!buf))
 		return -EINVAL;
 
+	if (DMA_BUF_RESV_LOCKING)
+		dma_resv_assert_held(buf->resv);
+	/* Without the op nothing is read that the lock protects. */
+	if (!buf->ops->vmap)
+		return -EINVAL;
+
 	dma_buf_vmap_lock(buf);
 
-	if (!buf->ops->vmap) {
-		ret = -EINVAL;
-		goto out_unlock;
-	}
-
-	if (!buf->vmapping_counter) {
+	if (buf->vmapping_counter) {
+		/* 6.1 BUGs on a nested call finding no mapping. */
+		WARN_ON(iosys_map_is_null(&buf->vmap_ptr));
+	} else {
 		WARN_ON(iosys_map_is_set(&buf->vmap_ptr));
 
 		ret = buf->ops->vmap(buf, &ptr);
@@ -1337,9 +1391,6 @@ int dma_buf_vmap(struct dma_buf *buf, struct iosys_map *map)
 			goto out_unlock;
 
 		buf->vmap_ptr = ptr;
-	} else {
-		/* 6.1 BUGs on a nested call finding no mapping. */
-		WARN_ON(iosys_map_is_null(&buf->vmap_ptr));
 	}
 
 	buf->vmapping_counter++;
