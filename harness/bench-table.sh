@@ -16,7 +16,12 @@
 # it, faster or slower than another, by up to two thirds here; the floor,
 # timed a moment later, is slowed as much and cancels it.
 #
-# A row whose ratio or ratio against the floor is above 1.05 is marked
+# "insns" is ours / original in guest instructions per operation, from the
+# boots under qemu -icount (lines "IMPL-icount 0 ..."): the same in every
+# run.  A row above 1.05 there does more work than the original, and no
+# other explanation below applies to it but the 1 MiB one.
+#
+# A row whose ratio, ratio against the floor or insns is above 1.05 is marked
 # with its ratio in each pass and ends with its explanation, or
 # "UNEXPLAINED":
 #   "boot speed"  its ratio against the floor is at most 1.05: the boots
@@ -25,6 +30,10 @@
 #                 the original core in both slots): the ratio lies within
 #                 the largest |ratio - 1| the control saw for the same
 #                 operation, pass by pass or of its medians;
+#   "TCG time, not work"  the icount boots (harness/bench.sh) counted at
+#                 most 1.05 of the original's guest instructions for it:
+#                 the cores do the same work and the time is the
+#                 emulator's (code layout, translation);
 #   "the floor itself", and for the 1 MiB exports, their 4 KiB export's
 #                 ratio: the core's share of a 1 MiB export is the same as
 #                 of a 4 KiB one, the rest is 255 more pages of the
@@ -93,6 +102,15 @@ awk -v csv="$dir/results.csv" -v ctl="$control" -v q="'" '
 		}
 		return s == "" ? r : median(s)
 	}
+	# insns(op): ours / original in guest instructions per operation, from
+	# the icount boots; -1 where there are none, or where the operation is
+	# not a time (slab bytes) or needs two vCPUs (the thread rows).
+	function insns(op,    a, b) {
+		if (unit[op] != "ns" || op ~ /^export_threads_/) return -1
+		if (!(("ours-icount" SUBSEP op) in vals) || !(("upstream-icount" SUBSEP op) in vals)) return -1
+		a = median(vals["ours-icount" SUBSEP op]); b = median(vals["upstream-icount" SUBSEP op])
+		return b > 0 ? a / b : -1
+	}
 	function isfloor(op) {
 		return op ~ /^(k_)?floor_/
 	}
@@ -101,9 +119,10 @@ awk -v csv="$dir/results.csv" -v ctl="$control" -v q="'" '
 		fo = median(vals["ours" SUBSEP "floor_ioctl_vfs"])
 		fu = median(vals["upstream" SUBSEP "floor_ioctl_vfs"])
 		floor = fu > 0 ? fo / fu : 1
-		printf "%-26s %14s %14s %7s %8s %9s\n", "operation", "ours", "original", "ratio", "spread", "vs floor"
-		print "operation,unit,ours_median,original_median,ratio,spread,ratio_vs_floor" > csv
+		printf "%-26s %14s %14s %7s %8s %9s %7s\n", "operation", "ours", "original", "ratio", "spread", "vs floor", "insns"
+		print "operation,unit,ours_median,original_median,ratio,spread,ratio_vs_floor,ratio_insns" > csv
 		above = above1 = 0
+		ni = ni1 = ni5 = 0; imax = 0
 		for (i = 1; i <= nops; i++) {
 			op = order[i]
 			if (!(("ours" SUBSEP op) in vals) || !(("upstream" SUBSEP op) in vals))
@@ -113,10 +132,17 @@ awk -v csv="$dir/results.csv" -v ctl="$control" -v q="'" '
 			s = sp > su ? sp : su
 			r = u > 0 ? o / u : 0
 			vf = vsfloor(op, r)
+			ins = insns(op)
 			if (vf > 1.00)
 				above1++
+			if (ins >= 0) {
+				ni++
+				if (ins > 1.00) ni1++
+				if (ins > 1.05) ni5++
+				if (ins > imax) { imax = ins; imaxop = op }
+			}
 			mark = ""
-			if (r > 1.05 || vf > 1.05) {
+			if (r > 1.05 || vf > 1.05 || ins > 1.05) {
 				above++
 				mark = "  <-- above 1.05; per pass:"
 				for (p = 1; p <= npass; p++)
@@ -127,11 +153,16 @@ awk -v csv="$dir/results.csv" -v ctl="$control" -v q="'" '
 				why = ""
 				if (n >= 0)
 					mark = sprintf("%s; A/A noise %.0f%%", mark, 100 * n)
-				if (vf <= 1.05 && !isfloor(op)) {
+				if (ins > 1.05) {
+					# more work: nothing about the boots explains it
+					mark = sprintf("%s; %.3f of the original%ss instructions", mark, ins, q)
+				} else if (vf <= 1.05 && !isfloor(op)) {
 					why = sprintf("boot speed, %.3f against its boot%ss floor", vf, q)
 				} else if (n >= 0 && r <= 1 + n && vf <= 1 + n) {
 					why = "within the A/A noise"
 					withinaa++
+				} else if (ins >= 0 && !isfloor(op)) {
+					why = sprintf("TCG time, not work: %.3f of the original%ss instructions", ins, q)
 				}
 				small = op; sub(/_1m$/, "_4k", small)
 				if (why == "" && isfloor(op))
@@ -148,11 +179,15 @@ awk -v csv="$dir/results.csv" -v ctl="$control" -v q="'" '
 				mark = mark "; " (why != "" ? "explained: " why : "UNEXPLAINED")
 			}
 			u_ = unit[op] == "bytes" ? "B " : "ns"
-			printf "%-26s %12d%s %12d%s %7.3f %7.1f%% %9.3f%s\n", op, o, u_, u, u_, r, 100 * s, vf, mark
-			printf "%s,%s,%d,%d,%.4f,%.4f,%.4f\n", op, unit[op], o, u, r, s, vf > csv
+			is_ = ins >= 0 ? sprintf("%7.3f", ins) : sprintf("%7s", "-")
+			printf "%-26s %12d%s %12d%s %7.3f %7.1f%% %9.3f %s%s\n", op, o, u_, u, u_, r, 100 * s, vf, is_, mark
+			printf "%s,%s,%d,%d,%.4f,%.4f,%.4f,%s\n", op, unit[op], o, u, r, s, vf, (ins >= 0 ? sprintf("%.4f", ins) : "") > csv
 		}
-		printf "\n%d operations; %d above 1.00 against their boot%ss floor, %d above 1.05 (ratio or against the floor); syscall floor ours/original %.3f\n",
+		printf "\n%d operations; %d above 1.00 against their boot%ss floor, %d above 1.05 (ratio, against the floor or in instructions); syscall floor ours/original %.3f\n",
 			nops, above1, q, above, floor
+		if (ni)
+			printf "instruction counts (qemu -icount): %d operations, %d above 1.00, %d above 1.05, highest %.3f (%s)\n",
+				ni, ni1, ni5, imax, imaxop
 		if (naa)
 			printf "A/A control: median noise %.1f%% over %d operations; %d of the %d rows above 1.05 are within their operation%ss A/A noise\n",
 				100 * median(aas), naa, withinaa, above, q

@@ -33,6 +33,16 @@ kvm) [ -w /dev/kvm ] || die "VM_ACCEL=kvm but /dev/kvm is not usable; unset VM_A
      accel=(-accel kvm -cpu host) ;;
 *)   die "VM_ACCEL=$VM_ACCEL: use tcg (default) or kvm" ;;
 esac
+# VM_ICOUNT=1 (make bench): the guest clock counts instructions, one
+# nanosecond each (-icount shift=0), so guest times are instruction counts
+# that neither host load nor TCG's code layout moves.  One vCPU: qemu 7.2
+# here never brings up a second one under icount.
+if [ "${VM_ICOUNT:-0}" = 1 ]; then
+	[ "${VM_ACCEL:-tcg}" = tcg ] || die "VM_ICOUNT=1 needs TCG, not VM_ACCEL=$VM_ACCEL"
+	# shellcheck disable=SC2054 # the commas are qemu's
+	accel=(-accel tcg,thread=single -icount shift=0,sleep=on)
+	VM_CPUS=1
+fi
 
 rm -rf "$out"; mkdir -p "$out"
 # VM_CPUS vCPUs; post.d/10-cpus.sh fails the run if the guest has fewer.

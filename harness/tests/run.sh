@@ -1,9 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# Tests of the harness's result parsers (harness/ktap.sh), the way the
-# kernel's tools/testing/kunit/kunit_tool_test.py tests kunit.py's parser:
-# one behaviour per case, each case a named function, its input a file in
-# fixtures/.
+# Tests of the harness's result parsers (harness/ktap.sh, bench-table.sh),
+# the way the kernel's tools/testing/kunit/kunit_tool_test.py tests
+# kunit.py's parser: one behaviour per case, each case a named function,
+# its input a file in fixtures/.
 #
 #   harness/tests/run.sh            every case
 #   harness/tests/run.sh PATTERN    only the cases whose name contains PATTERN
@@ -278,6 +278,50 @@ test_scan_kernel_log_benign_block_dropped_rest_kept() {
 	expect_eq "offending lines" \
 		"6:BUG: kernel NULL pointer dereference, address: 0000000000000008" \
 		"$(scan uml-benign-virt-pci.log)"
+}
+
+# ---- bench-table.sh ------------------------------------------------------
+
+# table OPERATION: the row bench-table.sh prints for OPERATION from the
+# fixture bench-icount.raw: one timed pass of each core (median, min, max,
+# ratio to the floor) and their boots under qemu -icount (pass 0).
+table() {
+	"$HERE/../bench-table.sh" "$FIXTURES/bench-icount.raw" "$TMP/out" |
+		awk -v op="$1" '$1 == op'
+}
+
+test_bench_table_same_instructions_explain_a_slow_row() {
+	# 1.30 in time and against the floor, the same instruction count
+	local row
+	row=$(table k_slow_same_work)
+	expect_eq "insns column" "1.000" "$(awk '{ print $7 }' <<<"$row")"
+	expect_eq "verdict" "explained: TCG time, not work" \
+		"$(grep -o 'explained: TCG time, not work' <<<"$row")"
+}
+
+test_bench_table_more_instructions_are_never_boot_speed() {
+	# equal in time, 1.10 in instructions: flagged, and the floor cannot
+	# excuse it
+	local row
+	row=$(table k_more_work)
+	expect_eq "verdict" "UNEXPLAINED" "$(grep -o 'UNEXPLAINED' <<<"$row")"
+	expect_eq "instructions named" "1.100 of the original's instructions" \
+		"$(grep -o "1.100 of the original's instructions" <<<"$row")"
+}
+
+test_bench_table_slow_boot_is_still_explained_by_its_floor() {
+	# 1.50 in time, 1.00 against the floor: the boot, not the core
+	expect_eq "verdict" "explained: boot speed" \
+		"$(table k_slow_boot | grep -o 'explained: boot speed')"
+}
+
+test_bench_table_summary_counts_instruction_rows() {
+	"$HERE/../bench-table.sh" "$FIXTURES/bench-icount.raw" "$TMP/out" >"$TMP/t"
+	expect_eq "icount summary" \
+		"instruction counts (qemu -icount): 4 operations, 1 above 1.00, 1 above 1.05, highest 1.100 (k_more_work)" \
+		"$(grep '^instruction counts' "$TMP/t")"
+	expect_eq "csv ratio_insns of k_more_work" "1.1000" \
+		"$(awk -F, '$1 == "k_more_work" { print $8 }' "$TMP/out/results.csv")"
 }
 
 # ---- runner --------------------------------------------------------------
