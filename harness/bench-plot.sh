@@ -3,14 +3,15 @@
 # bench-plot.sh DIR: DIR/bench.png from DIR/results.csv (harness/bench.sh).
 # Top: ours / original per operation, with the run's spread as error bars
 # (1.0 is parity, below is faster) and, as a dot, the ratio against the
-# floor timed after every round (bench-table.sh).  Bottom: the growth curves, export
-# and bufinfo cost against the number of live buffers, both cores.
+# floor timed after every round (bench-table.sh) and, as a square, the
+# ratio of instruction counts.  Bottom: the growth curves, export and
+# bufinfo cost against the number of live buffers, both cores.
 set -euo pipefail
 dir=$1
 csv=$dir/results.csv
 [ -f "$csv" ] || { echo "error: no $csv" >&2; exit 1; }
 
-awk -F, 'NR > 1 { printf "%d \"%s\" %s %s %s %s\n", NR - 2, $1, $5, $5 * (1 - $6), $5 * (1 + $6), $7 == "" ? $5 : $7 }' \
+awk -F, 'NR > 1 { printf "%d \"%s\" %s %s %s %s %s\n", NR - 2, $1, $5, $5 * (1 - $6), $5 * (1 + $6), $7 == "" ? $5 : $7, $8 == "" ? "NaN" : $8 }' \
 	"$csv" >"$dir/ratios.dat"
 for g in export_close_live bufinfo_live; do
 	awk -F, -v g="$g" 'index($1, g "_") == 1 { n = substr($1, length(g) + 2); print n, $3, $4 }' \
@@ -33,6 +34,7 @@ set boxwidth 0.7
 plot "$dir/ratios.dat" using 1:3:xtic(2) with boxes lc rgb "#4a7ab5" notitle, \
      "" using 1:3:4:5 with yerrorbars lc rgb "black" pt 0 notitle, \
      "" using 1:6 with points lc rgb "#d08000" pt 7 ps 1.2 title "against the floor", \
+     "" using 1:7 with points lc rgb "#208020" pt 5 ps 1.0 title "in instructions (qemu -icount)", \
      1 with lines lc rgb "red" dt 2 title "parity"
 unset xrange
 set yrange [*:*]
